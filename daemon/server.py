@@ -1,0 +1,266 @@
+"""The daemon's request loop: frames in, dispatch, replies out.
+
+Started by the appliance's ``/init`` as ``python3 -m daemon.server``.  It
+finds the virtio-serial port named ``org.libguestfs.channel.0``, announces
+itself with the launch flag and serves calls one at a time until the
+library goes away.  ``--listen PATH`` serves one connection on a unix socket
+instead (used by tests and the ``unix:`` backend).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import socket
+import sys
+import time
+import traceback
+
+from guestfs.actions import BY_PROC, Action
+from guestfs.protocol import (
+    CancelFlag,
+    FrameReader,
+    Header,
+    Message,
+    Progress,
+    ProtocolError,
+    constants as C,
+    decode_chunk,
+    decode_header,
+    encode_chunk,
+    encode_error,
+    encode_message,
+    encode_progress,
+    flag_word,
+    reply_header,
+)
+
+from . import dispatch
+from .errors import DaemonError
+from .transfer import Cancelled, FileIn, FileOut
+
+CHANNEL_NAME = "org.libguestfs.channel.0"
+#: libguestfs's daemon waits this long before the first progress message,
+#: then sends at most one per period: short calls stay silent.
+PROGRESS_DELAY = 2.0
+PROGRESS_PERIOD = 1 / 3
+
+
+class ConnectionClosed(Exception):
+    """The library closed the channel."""
+
+
+class CallState:
+    """One call being served: its header, action and progress clock."""
+
+    def __init__(self, server: Server, header: Header, act: Action) -> None:
+        self.server = server
+        self.header = header
+        self.action = act
+        self.start = time.monotonic()
+        self.last_progress = 0.0
+        self.sent_progress = False
+
+    def progress(self, position: int, total: int) -> None:
+        """Report progress, rate-limited like libguestfs's daemon."""
+        now = time.monotonic()
+        final = total and position >= total
+        if final and not self.sent_progress:
+            return
+        if not final and (now - self.start < PROGRESS_DELAY or now - self.last_progress < PROGRESS_PERIOD):
+            return
+        self.last_progress = now
+        self.sent_progress = True
+        self.server.write(encode_progress(
+            Progress(self.header.proc, self.header.serial, position, total)))
+
+
+class Server:
+    """Serves calls over a pair of file descriptors (the same fd twice for a port)."""
+
+    def __init__(self, rfd: int, wfd: int, verbose: bool = False) -> None:
+        self.rfd, self.wfd = rfd, wfd
+        self.reader = FrameReader()
+        self.verbose = verbose
+        self._frames: list = []
+
+    # -- transport ----------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            n = os.write(self.wfd, view)
+            view = view[n:]
+
+    def _fill(self) -> None:
+        data = os.read(self.rfd, 256 * 1024)
+        if not data:
+            raise ConnectionClosed()
+        self._frames.extend(self.reader.feed(data))
+
+    def read_frame(self):
+        while not self._frames:
+            self._fill()
+        return self._frames.pop(0)
+
+    def read_chunk(self) -> tuple[int, bytes]:
+        """The next chunk of an upload: (cancel, data)."""
+        while True:
+            f = self.read_frame()
+            if isinstance(f, Message):
+                c = decode_chunk(f.body)
+                return c.cancel, c.data
+            # A stray cancel flag from the library is meaningless here.
+
+    def library_cancelled(self) -> bool:
+        """Non-blocking check for the library's cancel flag during a download."""
+        r, _, _ = select.select([self.rfd], [], [], 0)
+        if r:
+            self._fill()
+        for i, f in enumerate(self._frames):
+            if isinstance(f, CancelFlag):
+                del self._frames[i]
+                return True
+        return False
+
+    def send_chunk(self, data: bytes) -> None:
+        self.write(encode_chunk(data))
+
+    def send_reply_ok(self, header: Header, payload: bytes) -> None:
+        self.write(encode_message(reply_header(header), payload))
+
+    def send_error(self, header: Header, message: str, errno: str = "") -> None:
+        if errno not in C.ERRNOS:
+            errno = ""
+        self.write(encode_message(reply_header(header, C.Status.ERROR),
+                                  encode_error(errno, message)))
+
+    # -- calls ----------------------------------------------------------
+
+    def serve(self) -> None:
+        """Announce readiness, then serve until the library disconnects."""
+        self.write(flag_word(C.LAUNCH_FLAG))
+        try:
+            while True:
+                f = self.read_frame()
+                if isinstance(f, Message):
+                    self.handle_call(f.body)
+        except ConnectionClosed:
+            return
+
+    def handle_call(self, body: bytes) -> None:
+        try:
+            header, off = decode_header(body)
+        except ProtocolError as e:
+            print(f"guestfsd: dropping undecodable message: {e}", file=sys.stderr)
+            return
+        if (header.prog, header.vers, header.direction) != (C.PROGRAM, C.PROTOCOL_VERSION, C.Direction.CALL):
+            self.send_error(header, f"wrong program ({header.prog:#x}), version ({header.vers}) "
+                            f"or direction ({header.direction}) in call", "EINVAL")
+            return
+        act = BY_PROC.get(header.proc)
+        if act is None:
+            self.send_error(header, f"unknown procedure number {header.proc}", "ENOTSUP")
+            return
+        call = CallState(self, header, act)
+        filein = FileIn(call) if act.filein else None
+        fileout = FileOut(call) if act.fileout else None
+        if self.verbose:
+            print(f"guestfsd: <= {act.name} (0x{header.proc:x}) request length {len(body)} bytes",
+                  file=sys.stderr)
+        try:
+            args, opts = act.decode_args(body[off:], header.optargs_bitmask)
+            fn = dispatch.lookup(act)
+            pos = dispatch.convert_args(act, args)
+            it = iter(pos)
+            full = [filein if a is act.filein else fileout if a is act.fileout else next(it)
+                    for a in act.args]
+            result = fn(*full, **opts)
+            if filein is not None and not filein.done:
+                for _ in filein:  # the implementation stopped early: drain
+                    pass
+            if fileout is not None:
+                fileout.finish()
+                return
+            payload = act.encode_ret(dispatch.canonical_return(act, result))
+            self.send_reply_ok(header, payload)
+        except Exception as e:  # every failure becomes a reply, never a dead daemon
+            self._fail(header, act, e, filein, fileout)
+
+    def _fail(self, header: Header, act: Action, e: Exception,
+              filein: FileIn | None, fileout: FileOut | None) -> None:
+        if isinstance(e, DaemonError):
+            msg, errno = str(e), e.errno
+        elif isinstance(e, Cancelled):
+            msg, errno = "operation cancelled by the library", "EINTR"
+        elif isinstance(e, OSError):
+            err = DaemonError.from_oserror(e)
+            msg, errno = str(err), err.errno
+        elif isinstance(e, ProtocolError):
+            msg, errno = f"protocol error: {e}", "EINVAL"
+        else:
+            traceback.print_exc(file=sys.stderr)
+            msg, errno = f"internal error in the daemon: {type(e).__name__}: {e}", ""
+        if filein is not None and not filein.done:
+            # Tell the library to stop sending, then swallow what is in flight.
+            self.write(flag_word(C.CANCEL_FLAG))
+            try:
+                for _ in filein:
+                    pass
+            except DaemonError:
+                pass
+        if fileout is not None and fileout.started:
+            print(f"guestfsd: {act.name}: {msg}", file=sys.stderr)
+            self.write(encode_chunk(b"", cancel=True))
+            return
+        self.send_error(header, msg, errno)
+
+
+def find_channel() -> str:
+    """The /dev node of the virtio-serial port named for the channel."""
+    base = "/sys/class/virtio-ports"
+    for _ in range(200):
+        try:
+            for port in os.listdir(base):
+                try:
+                    with open(os.path.join(base, port, "name")) as f:
+                        if f.read().strip() == CHANNEL_NAME:
+                            return "/dev/" + port
+                except OSError:
+                    continue
+        except OSError:
+            pass
+        time.sleep(0.01)
+    link = "/dev/virtio-ports/" + CHANNEL_NAME
+    if os.path.exists(link):
+        return link
+    raise SystemExit(f"guestfsd: no virtio-serial port named {CHANNEL_NAME}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="guestfsd", description=__doc__)
+    ap.add_argument("--channel", help="character device to serve (default: find the port)")
+    ap.add_argument("--listen", metavar="PATH", help="serve one connection on a unix socket")
+    ap.add_argument("--fd", type=int, help="serve an already connected socket fd")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    opts = ap.parse_args(argv)
+    dispatch.load_impls()
+    os.umask(0o022)
+    if opts.fd is not None:
+        Server(opts.fd, opts.fd, opts.verbose).serve()
+    elif opts.listen:
+        lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        lsock.bind(opts.listen)
+        lsock.listen(1)
+        conn, _ = lsock.accept()
+        lsock.close()
+        Server(conn.fileno(), conn.fileno(), opts.verbose).serve()
+    else:
+        path = opts.channel or find_channel()
+        fd = os.open(path, os.O_RDWR)
+        Server(fd, fd, opts.verbose).serve()
+
+
+if __name__ == "__main__":
+    main()

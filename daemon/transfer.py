@@ -1,0 +1,115 @@
+"""FileIn/FileOut objects handed to implementations (chunk streams).
+
+``FileIn`` yields the data the library sends after the call; ``FileOut``
+sends the OK reply before its first chunk, as the protocol requires.  Both
+report progress through the server, which rate-limits it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from guestfs.protocol import constants as C
+
+from .errors import DaemonError
+
+if TYPE_CHECKING:
+    from .server import CallState
+
+
+class Cancelled(Exception):
+    """The library cancelled the transfer."""
+
+
+class FileIn:
+    """The incoming chunk stream of a FileIn action."""
+
+    def __init__(self, call: CallState) -> None:
+        self._call = call
+        self.done = False
+        self.total = call.header.progress_hint
+        self.received = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        """Yield each chunk's data until the end chunk.
+
+        :raises DaemonError: if the library cancels the upload.
+        """
+        while not self.done:
+            cancel, data = self._call.server.read_chunk()
+            if cancel:
+                self.done = True
+                raise DaemonError("file upload cancelled", "EINTR")
+            if not data:
+                self.done = True
+                return
+            self.received += len(data)
+            self._call.progress(self.received, self.total)
+            yield data
+
+    def copy_to_fd(self, fd: int) -> int:
+        """Write the whole stream to a file descriptor; returns bytes written."""
+        import os
+        n = 0
+        for data in self:
+            view = memoryview(data)
+            while view:
+                w = os.write(fd, view)
+                view = view[w:]
+            n += len(data)
+        return n
+
+
+class FileOut:
+    """The outgoing chunk stream of a FileOut action."""
+
+    def __init__(self, call: CallState, total: int = 0) -> None:
+        self._call = call
+        self.started = False
+        self.sent = 0
+        self.total = total
+        self._pending = bytearray()
+
+    def start(self) -> None:
+        """Send the OK reply; after this, errors can only cancel the stream."""
+        if not self.started:
+            self._call.server.send_reply_ok(self._call.header, b"")
+            self.started = True
+
+    def write(self, data: bytes) -> None:
+        """Queue data, sending it as full-size chunks.
+
+        :raises Cancelled: if the library asked to cancel.
+        """
+        self.start()
+        self._pending += data
+        while len(self._pending) >= C.MAX_CHUNK_SIZE:
+            self._send(bytes(self._pending[: C.MAX_CHUNK_SIZE]))
+            del self._pending[: C.MAX_CHUNK_SIZE]
+
+    def _send(self, chunk: bytes) -> None:
+        server = self._call.server
+        if server.library_cancelled():
+            raise Cancelled()
+        server.send_chunk(chunk)
+        self.sent += len(chunk)
+        self._call.progress(self.sent, self.total)
+
+    def copy_from_fd(self, fd: int) -> None:
+        """Stream everything readable from ``fd``."""
+        import os
+        self.start()
+        while True:
+            data = os.read(fd, 64 * 1024)
+            if not data:
+                break
+            self.write(data)
+
+    def finish(self) -> None:
+        """Flush and send the end chunk."""
+        self.start()
+        if self._pending:
+            self._send(bytes(self._pending))
+            self._pending.clear()
+        self._call.server.send_chunk(b"")

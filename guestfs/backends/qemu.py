@@ -1,0 +1,242 @@
+"""The qemu process and command line shared by the qemu-based backends.
+
+:class:`QemuBackend` builds the command line from the appliance, the drives
+and the handle's settings, runs qemu with its console on a pipe, and on
+shutdown stops it (SIGTERM with a timeout, then SIGKILL) and removes every
+file the launch made.  ``direct.py`` registers it; a wrapper script set
+with ``set_hv`` is run the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import uuid
+from typing import TYPE_CHECKING
+
+from ..errors import GuestFSError
+from .base import Backend, ConsoleLog, accept_with_deadline
+
+if TYPE_CHECKING:
+    from ..appliance import Appliance
+    from ..drives import Drive
+
+CHANNEL_NAME = "org.libguestfs.channel.0"
+#: Kernel command line every launch gets (quiet, serial console, fast boot).
+KERNEL_ARGS = (
+    "panic=1", "console=ttyS0", "edd=off", "udevtimeout=6000", "no_timer_check",
+    "printk.time=1", "cgroup_disable=memory", "usbcore.nousb", "cryptomgr.notests",
+    "tsc=reliable", "8250.nr_uarts=1", "selinux=0",
+)
+SHUTDOWN_TIMEOUT = 10.0
+
+
+def kvm_usable() -> bool:
+    """True only where KVM can really run a stock kernel.
+
+    ``/dev/kvm`` alone is not enough: under PVM (``kvm_pvm``, no vmx/svm
+    flags) qemu aborts or hangs with a stock kernel, so that counts as no KVM.
+    """
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return False
+    if os.path.exists("/sys/module/kvm_pvm"):
+        return False
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return " vmx" in flags or " svm" in flags
+
+
+def ext2_uuid(path: str) -> str | None:
+    """UUID of an ext2/3/4 image (read from its superblock), for ``root=UUID=``."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(1024)
+            sb = f.read(136)
+    except OSError:
+        return None
+    if len(sb) < 136 or sb[56:58] != b"\x53\xef":
+        return None
+    return str(uuid.UUID(bytes=sb[104:120]))
+
+
+def qemu_escape(s: str) -> str:
+    """Escape a value for qemu's comma-separated option syntax."""
+    return s.replace(",", ",,")
+
+
+def probe_format(path: str) -> str:
+    """Detect an image's format with ``qemu-img info`` (for overlays)."""
+    try:
+        cp = subprocess.run(["qemu-img", "info", "--output=json", "-U", path],
+                            capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise GuestFSError(f"qemu-img info: {path}: {e}") from None
+    if cp.returncode != 0:
+        raise GuestFSError(f"qemu-img info: {path}: {cp.stderr.decode(errors='replace').strip()}")
+    return str(json.loads(cp.stdout)["format"])
+
+
+def make_overlay(drive: Drive, rundir: str, index: int) -> str:
+    """A qcow2 overlay in front of a read-only drive: writes go there, never to
+    the image."""
+    fmt = drive.format or probe_format(drive.filename)
+    overlay = os.path.join(rundir, f"overlay{index}.qcow2")
+    cp = subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", fmt,
+                         "-b", drive.filename, overlay], capture_output=True, timeout=60)
+    if cp.returncode != 0:
+        raise GuestFSError(f"cannot create the overlay for read-only drive {drive.filename}: "
+                           f"{cp.stderr.decode(errors='replace').strip()}")
+    return overlay
+
+
+class QemuBackend(Backend):
+    """Runs the appliance under qemu (the ``hv`` setting names the binary)."""
+
+    def __init__(self, *a: object, **kw: object) -> None:
+        super().__init__(*a, **kw)  # type: ignore[arg-type]
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.lsock: socket.socket | None = None
+        self.sockpath = os.path.join(self.rundir, "guestfsd.sock")
+        self.overlays: dict[int, str] = {}
+        self.accel = "tcg"
+
+    # -- settings ---------------------------------------------------------
+
+    def _setting(self, name: str) -> str | None:
+        try:
+            return self.handle.get_backend_setting(name)
+        except RuntimeError:
+            return None
+
+    def choose_accel(self) -> str:
+        """``kvm`` or ``tcg``: ``force_tcg``/``force_kvm`` win, else detection."""
+        if self._setting("force_tcg") is not None:
+            return "tcg"
+        if self._setting("force_kvm") is not None:
+            return "kvm"
+        return "kvm" if kvm_usable() else "tcg"
+
+    # -- the steps ----------------------------------------------------------
+
+    def _pre_launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
+        for i, d in enumerate(drives):
+            if d.readonly:
+                self.overlays[i] = make_overlay(d, self.rundir, i)
+        self.lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.lsock.bind(self.sockpath)
+        self.lsock.listen(1)
+        self.accel = self.choose_accel()
+
+    def command_line(self, appliance: Appliance, drives: list[Drive]) -> list[str]:
+        """The qemu argv for this launch."""
+        g = self.handle
+        kvm = self.accel == "kvm"
+        argv = [g.get_hv(), "-nodefaults", "-display", "none", "-no-reboot",
+                "-machine", f"q35,accel={self.accel}", "-cpu", "host" if kvm else "max",
+                "-m", str(g._settings["memsize"]), "-smp", str(g._settings["smp"]),
+                "-rtc", "driftfix=slew",
+                "-kernel", appliance.kernel, "-initrd", appliance.initrd,
+                "-object", "rng-random,filename=/dev/urandom,id=rng0",
+                "-device", "virtio-rng-pci,rng=rng0",
+                "-device", "virtio-scsi-pci,id=scsi"]
+        for i, d in enumerate(drives):
+            path = self.overlays.get(i, d.filename)
+            fmt = "qcow2" if i in self.overlays else d.format
+            opts = [f"file={qemu_escape(path)}", f"id=hd{i}", "if=none",
+                    f"cache={d.cachemode or 'writeback'}"]
+            if fmt:
+                opts.append(f"format={fmt}")
+            if d.discard in ("enable", "besteffort"):
+                opts.append("discard=unmap")
+            if d.copyonread:
+                opts.append("copy-on-read=on")
+            argv += ["-drive", ",".join(opts)]
+            dev = "virtio-blk-pci" if d.virtio_blk else "scsi-hd"
+            devopts = f"{dev},drive=hd{i}"
+            if d.blocksize:
+                devopts += f",logical_block_size={d.blocksize},physical_block_size={d.blocksize}"
+            argv += ["-device", devopts]
+        argv += ["-drive", f"file={qemu_escape(appliance.root)},snapshot=on,id=appliance,"
+                 "cache=unsafe,if=none,format=raw",
+                 "-device", "scsi-hd,drive=appliance",
+                 "-device", "virtio-serial-pci",
+                 "-serial", "stdio",
+                 "-chardev", f"socket,path={qemu_escape(self.sockpath)},id=channel0",
+                 "-device", f"virtserialport,chardev=channel0,name={CHANNEL_NAME}",
+                 "-append", self.kernel_cmdline(appliance)]
+        return argv
+
+    def kernel_cmdline(self, appliance: Appliance) -> str:
+        """Kernel arguments: ours, root, verbosity, then the user's ``append``."""
+        g = self.handle
+        args = list(KERNEL_ARGS)
+        root_uuid = ext2_uuid(appliance.root)
+        args.append(f"root=UUID={root_uuid}" if root_uuid else "root=/dev/sdb")
+        args.append("guestfs_verbose=1" if g._settings["verbose"] else "quiet")
+        if g._settings["network"]:
+            args.append("guestfs_network=1")
+        args.append(f"TERM={os.environ.get('TERM', 'linux')}")
+        if g._settings["append"]:
+            args.append(g._settings["append"])
+        return " ".join(args)
+
+    def _launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
+        assert appliance is not None
+        argv = self.command_line(appliance, drives)
+        self.argv = argv
+        rfd, wfd = os.pipe()
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=wfd,
+                                         stderr=wfd, close_fds=True,
+                                         start_new_session=bool(self.handle._settings["pgroup"]))
+        except OSError as e:
+            os.close(rfd)
+            raise GuestFSError(f"cannot run {argv[0]}: {e.strerror}") from None
+        finally:
+            os.close(wfd)
+        self.console = ConsoleLog(self.handle, rfd)
+
+    def _post_launch(self) -> socket.socket:
+        assert self.lsock is not None
+        try:
+            return accept_with_deadline(self.lsock, self, self.launch_timeout)
+        finally:
+            self.lsock.close()
+            self.lsock = None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None and self.proc.poll() is None else None
+
+    def exit_status(self) -> str:
+        """How qemu ended, in words, for error messages."""
+        if self.proc is None or self.proc.returncode is None:
+            return "still running"
+        rc = self.proc.returncode
+        if rc < 0:
+            return f"killed by signal {-rc} ({signal.Signals(-rc).name})"
+        return f"exited with status {rc}"
+
+    def shutdown(self) -> None:
+        if self.lsock is not None:
+            self.lsock.close()
+            self.lsock = None
+        proc = self.proc
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(SHUTDOWN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self.console is not None:
+            self.console.join()
+        super().shutdown()

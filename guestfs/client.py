@@ -1,0 +1,236 @@
+"""The one RPC client: calls, replies and file transfers over a connected socket.
+
+Every backend hands the handle a connected stream socket; this module does
+all I/O on it with the sans-IO codec in ``guestfs.protocol``.  Replies are
+validated (program, version, direction, procedure, serial) and no length
+from the wire is trusted beyond the protocol's limits.  File transfers
+stream in fixed-size chunks, so memory stays bounded whatever the size.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+from .actions import Action
+from .errors import GuestFSError
+from .protocol import (
+    CancelFlag,
+    FrameReader,
+    LaunchFlag,
+    Message,
+    Progress,
+    ProtocolError,
+    call_header,
+    constants as C,
+    decode_chunk,
+    decode_error,
+    decode_header,
+    encode_chunk,
+    encode_message,
+    flag_word,
+)
+
+ProgressCallback = Callable[[Progress], None]
+#: How many chunks go to the socket in one send (fewer system calls).
+_CHUNKS_PER_SEND = 16
+
+
+class ConnectionLost(GuestFSError):
+    """The appliance went away in the middle of a call."""
+
+
+class RPCClient:
+    """Talks protocol 4 to a daemon over ``sock``.
+
+    :param alive: returns False once the VM is known to be dead, so waits
+        end with an error instead of hanging.
+    :param on_progress: receives every progress message.
+    """
+
+    def __init__(self, sock: socket.socket, alive: Callable[[], bool] = lambda: True,
+                 on_progress: ProgressCallback | None = None) -> None:
+        self.sock = sock
+        self.alive = alive
+        self.on_progress = on_progress
+        self.reader = FrameReader()
+        self._frames: list[Any] = []
+        self.serial = 0x123  # arbitrary start, as libguestfs
+        self.broken: str | None = None
+        self.cancel_requested = False
+
+    # -- low level ----------------------------------------------------
+
+    def _recv(self, timeout: float | None = None) -> bool:
+        """Receive once; False if ``timeout`` passed with nothing to read."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.monotonic()))
+            r, _, _ = select.select([self.sock], [], [], wait)
+            if r:
+                break
+            if not self.alive():
+                self._break("appliance closed the connection unexpectedly (the VM died)")
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+        try:
+            data = self.sock.recv(1 << 20)
+        except OSError as e:
+            self._break(f"error reading from the appliance: {e}")
+        if not data:
+            self._break("appliance closed the connection unexpectedly, see earlier error messages")
+        try:
+            frames = self.reader.feed(data)
+        except ProtocolError as e:
+            self._break(f"protocol error from the appliance: {e}")
+        for f in frames:
+            if isinstance(f, Progress):
+                if self.on_progress is not None:
+                    self.on_progress(f)
+            else:
+                self._frames.append(f)
+        return True
+
+    def _next(self, timeout: float | None = None) -> Any:
+        while not self._frames:
+            if not self._recv(timeout):
+                return None
+        return self._frames.pop(0)
+
+    def _break(self, why: str) -> None:
+        self.broken = why
+        raise ConnectionLost(why)
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self.sock.sendall(data)
+        except OSError as e:
+            self._break(f"error writing to the appliance: {e}")
+
+    def _daemon_cancelled(self) -> bool:
+        """Non-blocking look for the daemon's cancel flag during an upload."""
+        while True:
+            r, _, _ = select.select([self.sock], [], [], 0)
+            if not r:
+                break
+            self._recv()
+        for i, f in enumerate(self._frames):
+            if isinstance(f, CancelFlag):
+                del self._frames[i]
+                return True
+        return False
+
+    # -- launch ---------------------------------------------------------
+
+    def wait_for_launch(self, timeout: float) -> None:
+        """Wait (bounded) for the daemon's launch flag."""
+        f = self._next(timeout)
+        if f is None:
+            self._break(f"timed out after {timeout:.0f} s waiting for the appliance to start")
+        if not isinstance(f, LaunchFlag):
+            self._break("appliance sent something other than the launch flag at start-up")
+
+    # -- calls --------------------------------------------------------
+
+    def call(self, act: Action, args: dict[str, Any], optargs: dict[str, Any],
+             upload: IO[bytes] | None = None, upload_size: int = 0,
+             download: IO[bytes] | None = None) -> Any:
+        """Make one call and return its decoded result.
+
+        :param upload: source of a FileIn action's data.
+        :param download: sink of a FileOut action's data.
+        :raises GuestFSError: the daemon's error, with its errno name.
+        :raises ConnectionLost: the appliance died or broke the protocol.
+        """
+        if self.broken:
+            raise ConnectionLost(f"the connection to the appliance is broken: {self.broken}")
+        assert act.proc_nr is not None
+        payload, bitmask = act.encode_args(args, optargs)
+        self.serial = (self.serial + 1) & 0xFFFFFFFF
+        serial = self.serial
+        self.cancel_requested = False
+        hdr = call_header(act.proc_nr, serial, bitmask, upload_size if upload else 0)
+        self._send(encode_message(hdr, payload))
+        cancelled = False
+        if act.filein is not None:
+            cancelled = self._send_file(upload)
+        ret_payload = self._reply(act, serial)
+        if act.fileout is not None:
+            self._receive_file(download)
+        if cancelled:
+            raise GuestFSError("operation cancelled by user", "EINTR")
+        return act.decode_ret(ret_payload)
+
+    def _reply(self, act: Action, serial: int) -> bytes:
+        while True:
+            f = self._next()
+            if isinstance(f, Message):
+                break
+            # Launch or cancel flags outside a transfer carry no meaning.
+        try:
+            h, off = decode_header(f.body)
+        except ProtocolError as e:
+            self._break(f"bad reply header: {e}")
+        if h.prog != C.PROGRAM or h.vers != C.PROTOCOL_VERSION:
+            self._break(f"reply has wrong program {h.prog:#x} or version {h.vers}")
+        if h.direction != C.Direction.REPLY:
+            self._break(f"expected a reply, got direction {h.direction}")
+        if h.proc != act.proc_nr or h.serial != serial:
+            self._break(f"reply is for procedure {h.proc} serial {h.serial:#x}, "
+                        f"expected {act.proc_nr} serial {serial:#x}")
+        if h.status == C.Status.ERROR:
+            try:
+                err = decode_error(f.body[off:])
+            except ProtocolError as e:
+                self._break(f"bad error reply: {e}")
+            raise GuestFSError(err.error_message, err.errno_string)
+        if h.status != C.Status.OK:
+            self._break(f"reply has unknown status {h.status}")
+        return f.body[off:]
+
+    def _send_file(self, src: IO[bytes] | None) -> bool:
+        """Stream ``src`` as chunks; True if the user cancelled."""
+        assert src is not None
+        batch = bytearray()
+        while True:
+            if self.cancel_requested or self._daemon_cancelled():
+                # Either side may stop the stream; it ends with a cancel chunk.
+                self._send(bytes(batch) + encode_chunk(b"", cancel=True))
+                return self.cancel_requested
+            data = src.read(C.MAX_CHUNK_SIZE * _CHUNKS_PER_SEND)
+            if not data:
+                break
+            for i in range(0, len(data), C.MAX_CHUNK_SIZE):
+                batch += encode_chunk(data[i : i + C.MAX_CHUNK_SIZE])
+            self._send(bytes(batch))
+            batch.clear()
+        self._send(encode_chunk(b""))
+        return False
+
+    def _receive_file(self, sink: IO[bytes] | None) -> None:
+        """Write the daemon's chunks to ``sink`` until the end chunk."""
+        sent_cancel = False
+        while True:
+            if self.cancel_requested and not sent_cancel:
+                self._send(flag_word(C.CANCEL_FLAG))
+                sent_cancel = True
+            f = self._next()
+            if not isinstance(f, Message):
+                continue
+            try:
+                chunk = decode_chunk(f.body)
+            except ProtocolError as e:
+                self._break(f"bad chunk from the appliance: {e}")
+            if chunk.cancel:
+                if sent_cancel:
+                    raise GuestFSError("operation cancelled by user", "EINTR")
+                raise GuestFSError("file receive cancelled by daemon", "EIO")
+            if not chunk.data:
+                if sent_cancel:
+                    raise GuestFSError("operation cancelled by user", "EINTR")
+                return
+            if sink is not None and not sent_cancel:
+                sink.write(chunk.data)

@@ -1,0 +1,50 @@
+"""The drives a handle has been asked to attach (``add_drive`` and friends)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass
+class Drive:
+    """One drive to attach to the appliance, as given to ``add_drive``."""
+
+    filename: str
+    readonly: bool = False
+    format: str | None = None
+    iface: str | None = None
+    name: str | None = None
+    label: str | None = None
+    cachemode: str | None = None
+    discard: str | None = None
+    copyonread: bool = False
+    blocksize: int = 0
+    #: Created by the library (``add_drive_scratch``): deleted with the handle.
+    scratch: bool = False
+
+    @property
+    def virtio_blk(self) -> bool:
+        """True when attached as virtio-blk (the appliance then sees /dev/vdX)."""
+        return self.iface in ("virtio", "virtio-blk")
+
+
+def index_to_name(i: int) -> str:
+    """0 → ``a``, 25 → ``z``, 26 → ``aa`` (disk name letters)."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(ord("a") + r) + s
+    return s
+
+
+def name_to_index(letters: str) -> int:
+    """Inverse of :func:`index_to_name`."""
+    i = 0
+    for c in letters:
+        i = i * 26 + (ord(c) - ord("a") + 1)
+    return i - 1
+
+
+DEVICE_RE = re.compile(r"^/dev/(?:sd|hd|vd|xvd|ubd)([a-z]+)(\d*)$")

@@ -1,0 +1,160 @@
+"""``set_*``/``get_*`` actions derived from the settings table, and the rest of
+the handle's configuration calls (backend settings, state queries)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import TYPE_CHECKING, Any
+
+from ..actions import ACTIONS
+from ..appliance import DEFAULT_PATH
+from ..errors import GuestFSError
+from ..settings import SETTINGS, default_cachedir, default_tmpdir, initial_values
+from . import LIBRARY_IMPLS
+
+if TYPE_CHECKING:
+    from ..handle import GuestFS
+
+
+def _target(name: str) -> str:
+    s = SETTINGS[name]
+    return s.alias_of or name
+
+
+def _make_setter(name: str) -> Any:
+    target = _target(name)
+    check = SETTINGS[target].check
+
+    def setter(g: GuestFS, value: Any) -> None:
+        if check is not None and value is not None:
+            try:
+                value = check(value)
+            except ValueError as e:
+                raise GuestFSError(str(e), "EINVAL") from None
+        if target == "backend_settings":
+            value = tuple(value)
+        g._settings[target] = value
+    return setter
+
+
+def _make_getter(name: str) -> Any:
+    target = _target(name)
+
+    def getter(g: GuestFS) -> Any:
+        v = g._settings[target]
+        return list(v) if isinstance(v, tuple) else v
+    return getter
+
+
+def _derive() -> None:
+    for name in SETTINGS:
+        for prefix, make in (("set_", _make_setter), ("get_", _make_getter)):
+            action = prefix + name
+            if action in ACTIONS and action not in LIBRARY_IMPLS:
+                LIBRARY_IMPLS[action] = make(name)
+
+
+# Getters whose value in force differs from the stored one.
+def _get_tmpdir(g: GuestFS) -> str:
+    return default_tmpdir(g._settings["tmpdir"])
+
+
+def _get_cachedir(g: GuestFS) -> str:
+    return default_cachedir(g._settings["cachedir"])
+
+
+def _get_sockdir(g: GuestFS) -> str:
+    return g._settings["sockdir"] or "/tmp"
+
+
+def _get_path(g: GuestFS) -> str:
+    return g._settings["path"] or DEFAULT_PATH
+
+
+def default_hv() -> str:
+    """The qemu binary used when no ``hv`` is set."""
+    return shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"
+
+
+def _get_hv(g: GuestFS) -> str:
+    return g._settings["hv"] or default_hv()
+
+
+def _backend_settings(g: GuestFS) -> list[str]:
+    return list(g._settings["backend_settings"])
+
+
+def _get_backend_setting(g: GuestFS, name: str) -> str:
+    for s in reversed(_backend_settings(g)):
+        key, eq, val = s.partition("=")
+        if key == name:
+            return val if eq else "1"
+    raise GuestFSError("setting not found", "ESRCH")
+
+
+def _set_backend_setting(g: GuestFS, name: str, val: str) -> None:
+    _clear_backend_setting(g, name)
+    g._settings["backend_settings"] = tuple(_backend_settings(g) + [f"{name}={val}"])
+
+
+def _clear_backend_setting(g: GuestFS, name: str) -> int:
+    old = _backend_settings(g)
+    new = [s for s in old if s.partition("=")[0] != name]
+    g._settings["backend_settings"] = tuple(new)
+    return len(old) - len(new)
+
+
+def _parse_environment(g: GuestFS) -> None:
+    _apply_env(g, dict(os.environ))
+
+
+def _parse_environment_list(g: GuestFS, environment: list[str]) -> None:
+    env = {}
+    for item in environment:
+        k, _, v = item.partition("=")
+        env[k] = v
+    _apply_env(g, env)
+
+
+def _apply_env(g: GuestFS, env: dict[str, str]) -> None:
+    saved = os.environ.copy()
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        fresh = initial_values(True)
+        defaults = initial_values(False)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    for k, v in fresh.items():
+        if v != defaults[k]:
+            g._settings[k] = v
+
+
+def _state_value(g: GuestFS) -> int:
+    return g._state.value
+
+
+LIBRARY_IMPLS.update({
+    "get_tmpdir": _get_tmpdir,
+    "get_cachedir": _get_cachedir,
+    "get_sockdir": _get_sockdir,
+    "get_path": _get_path,
+    "get_hv": _get_hv,
+    "get_qemu": _get_hv,
+    "get_backend_settings": _backend_settings,
+    "get_backend_setting": _get_backend_setting,
+    "set_backend_setting": _set_backend_setting,
+    "clear_backend_setting": _clear_backend_setting,
+    "parse_environment": _parse_environment,
+    "parse_environment_list": _parse_environment_list,
+    "get_state": _state_value,
+    "is_config": lambda g: g._state.value == 0,
+    "is_launching": lambda g: g._state.value == 1,
+    "is_ready": lambda g: g._state.value == 2,
+    "is_busy": lambda g: False,
+    "wait_ready": lambda g: None,
+    "get_attach_method": lambda g: g._settings["backend"],
+})
+_derive()

@@ -1,0 +1,141 @@
+"""The ``internal_test*`` binding-test actions.
+
+They exercise every argument and return kind without an appliance:
+``internal_test`` sends its arguments through an XDR codec derived from the
+argument kinds (the same mapping daemon actions use) and prints what comes
+back; ``internal_test_r*`` return a value of each kind made from a string,
+and the ``*err`` variants fail.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, TYPE_CHECKING, Any
+
+from ..actions import ACTIONS
+from ..actions._registry import STREAM_SUBTYPES, struct_codecs
+from ..errors import GuestFSError
+from ..protocol.facts import load_facts
+from ..protocol.xdr import StructCodec
+from . import LIBRARY_IMPLS, library_action
+
+if TYPE_CHECKING:
+    from ..handle import GuestFS
+
+_ARG_TYPES = {"String": "string", "OptString": "optional_string", "StringList": "string_list",
+              "Bool": "bool", "Int": "int32", "Int64": "int64", "BufferIn": "opaque",
+              "OBool": "bool", "OInt": "int32", "OInt64": "int64", "OString": "string",
+              "OStringList": "string_list"}
+
+
+def _codec(name: str) -> StructCodec:
+    act = ACTIONS[name]
+    fields = [{"name": a.name, "type": _ARG_TYPES[a.kind]} for a in act.args
+              if a.subtype not in STREAM_SUBTYPES]
+    fields += [{"name": o.name, "type": _ARG_TYPES[o.kind]} for o in act.optargs]
+    return StructCodec(f"{name}_args", fields)
+
+
+def _fmt(kind: str, v: Any) -> str:
+    if v is None:
+        return "null" if kind == "OptString" else "unset"
+    if kind in ("StringList", "OStringList"):
+        return "[" + ", ".join(f'"{x}"' for x in v) + "]"
+    if kind in ("Bool", "OBool"):
+        return "true" if v else "false"
+    if kind == "BufferIn":
+        return "".join(f"<{b:02x}>" for b in v)
+    return str(v)
+
+
+def _output(g: GuestFS) -> IO[str]:
+    return getattr(g, "_test_output", None) or sys.stdout
+
+
+def _echo(name: str) -> Any:
+    act = ACTIONS[name]
+    codec = _codec(name)
+
+    def impl(g: GuestFS, *args: Any, **opts: Any) -> None:
+        values = {a.name: v for a, v in zip(act.args, args)}
+        wire = {f["name"]: values.get(f["name"], opts.get(f["name"])) for f in codec.fields}
+        for f in codec.fields:  # unset optargs travel as zero values
+            if wire[f["name"]] is None and f["type"] != "optional_string":
+                wire[f["name"]] = {"string_list": [], "string": "", "opaque": b""}.get(f["type"], 0)
+        back = codec.decode(codec.encode(wire))
+        out = _output(g)
+        for a in act.args:
+            v = values[a.name] if a.subtype in STREAM_SUBTYPES else back[a.name]
+            out.write(_fmt(a.kind, v) + "\n")
+        for o in act.optargs:
+            out.write(f"{o.name}: {_fmt(o.kind, back[o.name] if o.name in opts else None)}\n")
+        out.flush()
+    return impl
+
+
+for _name in ("internal_test", "internal_test_only_optargs", "internal_test_63_optargs"):
+    LIBRARY_IMPLS[_name] = _echo(_name)
+
+
+@library_action("internal_test_set_output")
+def set_output(g: GuestFS, filename: str) -> None:
+    """Send internal_test's output to a file instead of stdout."""
+    try:
+        g._test_output = open(filename, "w")  # noqa: SIM115 - closed by close_output
+    except OSError as e:
+        raise GuestFSError(f"{filename}: {e.strerror}") from None
+
+
+@library_action("internal_test_close_output")
+def close_output(g: GuestFS) -> None:
+    """Close the file set by internal_test_set_output."""
+    f = getattr(g, "_test_output", None)
+    if f is not None:
+        f.close()
+        g._test_output = None
+
+
+def _lvm_pv(i: int) -> dict[str, Any]:
+    """A made-up PV struct whose fields carry ``i``."""
+    fields = next(s["fields"] for s in load_facts()["structs"] if s["name"] == "lvm_pv")
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f["type"] == "opaque_fixed":
+            out[f["name"]] = "12345678901234567890123456789012"
+        elif f["type"] == "string":
+            stem = {"pv_name": "pv", "pv_fmt": None, "pv_attr": "attr", "pv_tags": "tag"}[f["name"]]
+            out[f["name"]] = "unknown" if stem is None else f"{stem}{i}"
+        else:
+            out[f["name"]] = i
+    # Round-trip through the real struct codec so marshalling is exercised.
+    sc = struct_codecs()["lvm_pv"]
+    return sc.decode(sc.encode(out))
+
+
+_RETURNS = {
+    "rint": int, "rint64": int, "rbool": lambda v: v == "true",
+    "rconststring": lambda v: "static string",
+    "rconstoptstring": lambda v: None if v == "NULL" else "static string",
+    "rstring": str, "rstringlist": lambda v: [str(i) for i in range(int(v))],
+    "rstruct": lambda v: _lvm_pv(0), "rstructlist": lambda v: [_lvm_pv(i) for i in range(int(v))],
+    "rhashtable": lambda v: [(str(i), str(i)) for i in range(int(v))],
+    "rbufferout": lambda v: v.encode(),
+}
+
+
+def _make_return(fn: Any) -> Any:
+    def impl(g: GuestFS, val: str) -> Any:
+        try:
+            return fn(val)
+        except ValueError as e:
+            raise GuestFSError(f"invalid test value '{val}': {e}", "EINVAL") from None
+    return impl
+
+
+def _fail(g: GuestFS) -> None:
+    raise GuestFSError("error")
+
+
+for _kind, _fn in _RETURNS.items():
+    LIBRARY_IMPLS[f"internal_test_{_kind}"] = _make_return(_fn)
+    LIBRARY_IMPLS[f"internal_test_{_kind}err"] = _fail

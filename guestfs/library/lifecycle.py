@@ -1,0 +1,146 @@
+"""launch, shutdown, close and the calls about the running VM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import TYPE_CHECKING
+
+from ..errors import GuestFSError, StateError
+from ..events import EVENT_CLOSE, EVENT_LAUNCH_DONE, EVENT_SUBPROCESS_QUIT
+from . import library_action
+
+if TYPE_CHECKING:
+    from ..handle import GuestFS
+
+
+def handle_tmpdir(g: GuestFS) -> str:
+    """The handle's private temporary directory, made on first use and
+    removed by ``close``."""
+    d = getattr(g, "_tmpdir", None)
+    if d is None:
+        d = tempfile.mkdtemp(prefix="guestfs-", dir=g.get_tmpdir())
+        g._tmpdir = d
+    return d
+
+
+@library_action("launch")
+def launch(g: GuestFS) -> None:
+    """Find an appliance, start the VM with the chosen backend, wait for the daemon."""
+    from ..appliance import find_appliance
+    from ..client import RPCClient
+    from ..handle import State
+    from ..plugins import get_plugin_manager
+
+    if g._state is not State.CONFIG:
+        raise StateError("the libguestfs handle has already been launched", g._state, State.CONFIG)
+    pm = get_plugin_manager()
+    backend_cls, arg = pm.backends.lookup(g._settings["backend"])  # type: ignore[attr-defined]
+    g._state = State.LAUNCHING
+    rundir = tempfile.mkdtemp(prefix="run", dir=handle_tmpdir(g))
+    backend = None
+    try:
+        appliance = find_appliance(g) if backend_cls.needs_appliance else None
+        backend = backend_cls(g, arg, rundir)
+        g._backend = backend
+        sock = backend.launch(appliance, g._drives)
+        client = RPCClient(sock, alive=backend.alive,
+                           on_progress=lambda p: g._emit_progress(*p))
+        g._client = client
+        client.wait_for_launch(backend.launch_timeout)
+    except BaseException as e:
+        tail = backend.console_tail() if backend is not None else ""
+        status = getattr(backend, "exit_status", lambda: "")() if backend is not None else ""
+        teardown(g)
+        if backend is None:
+            shutil.rmtree(rundir, ignore_errors=True)
+        if not isinstance(e, Exception):
+            raise
+        msg = str(e) if isinstance(e, (GuestFSError, RuntimeError)) else f"{type(e).__name__}: {e}"
+        if status and status != "still running":
+            msg += f" (qemu {status})"
+        if tail:
+            msg += "\nlast lines of the appliance console:\n" + tail
+        raise GuestFSError(msg) from None
+    g._state = State.READY
+    g._events.emit(EVENT_LAUNCH_DONE)
+
+
+def teardown(g: GuestFS) -> None:
+    """Stop the VM and drop the connection; the handle goes back to CONFIG."""
+    from ..handle import State
+
+    client, backend = g._client, g._backend
+    g._client = None
+    g._backend = None
+    if client is not None:
+        try:
+            client.sock.close()
+        except OSError:
+            pass
+    if backend is not None:
+        backend.shutdown()
+        g._events.emit(EVENT_SUBPROCESS_QUIT)
+    g._state = State.CONFIG
+
+
+@library_action("shutdown")
+def shutdown(g: GuestFS) -> None:
+    """Sync (if autosync) and stop the VM; the handle can be launched again."""
+    err = None
+    if g._client is not None and g._settings["autosync"]:
+        try:
+            g._rpc("internal_autosync", {})
+        except GuestFSError as e:
+            err = e
+    teardown(g)
+    if err is not None:
+        raise err
+
+
+@library_action("kill_subprocess")
+def kill_subprocess(g: GuestFS) -> None:
+    """Stop the VM at once, without syncing (deprecated; use shutdown)."""
+    if g._backend is None:
+        raise GuestFSError("no subprocess to kill", "ESRCH")
+    teardown(g)
+
+
+@library_action("get_pid")
+def get_pid(g: GuestFS) -> int:
+    """Process id of the VM's process."""
+    pid = g._backend.pid() if g._backend is not None else None
+    if pid is None:
+        raise GuestFSError("no qemu subprocess", "ESRCH")
+    return pid
+
+
+def close_handle(g: GuestFS) -> None:
+    """Everything ``close()`` does: shut down, delete files, fire EVENT_CLOSE once."""
+    if g._closed:
+        return
+    try:
+        if g._client is not None:
+            try:
+                shutdown(g)
+            except GuestFSError:
+                pass  # close reports nothing, as in libguestfs
+        teardown(g)
+    finally:
+        d = getattr(g, "_tmpdir", None)
+        if d is not None:
+            shutil.rmtree(d, ignore_errors=True)
+            g._tmpdir = None
+        if not g._close_event_sent:
+            g._close_event_sent = True
+            g._events.emit(EVENT_CLOSE)
+        g._closed = True
+
+
+@library_action("c_pointer")
+def c_pointer(g: GuestFS) -> int:
+    """libguestfs returns its C handle; this library has none, so the id of the handle."""
+    return id(g)
+
+

@@ -1,0 +1,152 @@
+"""The fixed protocol messages: header, error, chunk and progress.
+
+Layouts come from the facts file; this module gives them names and the
+helpers that frame a message with its length word.  ``framing.py`` does the
+reverse (bytes in, frames out).
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import NamedTuple
+
+import xdrlib3
+
+from . import constants as C
+from .errors import LocalProtocolError, RemoteProtocolError
+from .facts import load_facts
+from .xdr import StructCodec, to_str
+
+_F = load_facts()
+HEADER_CODEC = StructCodec(_F["header"]["xdr_struct"], _F["header"]["fields"])
+ERROR_CODEC = StructCodec(_F["error"]["xdr_struct"], _F["error"]["fields"])
+CHUNK_CODEC = StructCodec(_F["chunk"]["xdr_struct"], _F["chunk"]["fields"])
+PROGRESS_CODEC = StructCodec(_F["progress"]["xdr_struct"], _F["progress"]["fields"])
+HEADER_SIZE = HEADER_CODEC.min_size
+
+_LEN = struct.Struct(">I")
+
+
+class Header(NamedTuple):
+    """``guestfs_message_header``."""
+
+    prog: int
+    vers: int
+    proc: int
+    direction: int
+    serial: int
+    progress_hint: int = 0
+    optargs_bitmask: int = 0
+    status: int = C.Status.OK
+
+
+class ErrorReply(NamedTuple):
+    """``guestfs_message_error``: the body of a reply with status ERROR."""
+
+    errno_string: str
+    error_message: str
+
+
+class Chunk(NamedTuple):
+    """``guestfs_chunk``: one piece of a FileIn/FileOut stream."""
+
+    cancel: int
+    data: bytes
+
+
+class Progress(NamedTuple):
+    """``guestfs_progress``: sent after the progress flag word."""
+
+    proc: int
+    serial: int
+    position: int
+    total: int
+
+
+def call_header(proc: int, serial: int, optargs_bitmask: int = 0, progress_hint: int = 0) -> Header:
+    """The header of a library→daemon call."""
+    return Header(C.PROGRAM, C.PROTOCOL_VERSION, proc, C.Direction.CALL, serial,
+                  progress_hint, optargs_bitmask, C.Status.OK)
+
+
+def reply_header(call: Header, status: int = C.Status.OK) -> Header:
+    """The header of the daemon's reply to ``call``."""
+    return call._replace(direction=C.Direction.REPLY, status=status, progress_hint=0)
+
+
+def frame(body: bytes) -> bytes:
+    """Prefix a message body with its length word, enforcing the 4 MiB limit."""
+    if len(body) > C.MESSAGE_MAX:
+        raise LocalProtocolError(
+            f"message of {len(body)} bytes exceeds the protocol limit of {C.MESSAGE_MAX} bytes")
+    return _LEN.pack(len(body)) + body
+
+
+def flag_word(flag: int) -> bytes:
+    """A bare length word used as a flag (launch, cancel)."""
+    return _LEN.pack(flag)
+
+
+def encode_message(header: Header, payload: bytes = b"") -> bytes:
+    """Frame ``header`` followed by an already-encoded payload."""
+    return frame(HEADER_CODEC.encode(header._asdict()) + payload)
+
+
+def decode_header(body: bytes) -> tuple[Header, int]:
+    """Decode the header at the start of a message body.
+
+    :returns: the header and the offset where the payload starts.
+    """
+    if len(body) < HEADER_SIZE:
+        raise RemoteProtocolError(f"message of {len(body)} bytes is shorter than a header")
+    u = xdrlib3.Unpacker(body)
+    h = Header(**HEADER_CODEC.unpack_from(u))
+    return h, u.get_position()
+
+
+def encode_error(errno_string: str, message: str) -> bytes:
+    """Encode an error body, trimming to the protocol's bounds."""
+    errno_b = errno_string.encode()[: C.ERRNO_STRING_MAX]
+    msg_b = message.encode("utf-8", "replace")[: C.ERROR_LEN]
+    return ERROR_CODEC.encode({"errno_string": errno_b, "error_message": msg_b})
+
+
+def decode_error(payload: bytes) -> ErrorReply:
+    """Decode the error body of a reply with status ERROR."""
+    d = ERROR_CODEC.decode(payload)
+    return ErrorReply(d["errno_string"], d["error_message"])
+
+
+def encode_chunk(data: bytes, cancel: bool = False) -> bytes:
+    """Frame one chunk; an empty non-cancel chunk ends a stream."""
+    if len(data) > C.MAX_CHUNK_SIZE:
+        raise LocalProtocolError(f"chunk of {len(data)} bytes exceeds {C.MAX_CHUNK_SIZE}")
+    # Hot path of every file transfer: the layout is int32 + opaque<8192>.
+    pad = -len(data) % 4
+    body = struct.pack(">iI", 1 if cancel else 0, len(data)) + data + b"\0" * pad
+    return _LEN.pack(len(body)) + body
+
+
+def decode_chunk(body: bytes) -> Chunk:
+    """Decode a chunk message body."""
+    d = CHUNK_CODEC.decode(body)
+    if d["cancel"] not in (0, 1):
+        raise RemoteProtocolError(f"chunk cancel field is {d['cancel']}, not 0 or 1")
+    if d["cancel"] and d["data"]:
+        raise RemoteProtocolError("cancel chunk carries data")
+    return Chunk(d["cancel"], d["data"])
+
+
+def encode_progress(p: Progress) -> bytes:
+    """The progress flag word followed by the 24-byte progress struct."""
+    return flag_word(C.PROGRESS_FLAG) + PROGRESS_CODEC.encode(p._asdict())
+
+
+def decode_progress(body: bytes) -> Progress:
+    """Decode the 24 bytes that follow a progress flag word."""
+    return Progress(**PROGRESS_CODEC.decode(body))
+
+
+def describe_error(err: ErrorReply) -> str:
+    """Text for an error reply (the message; errno is kept separately)."""
+    return to_str(err.error_message.encode("utf-8", "surrogateescape")) if err.error_message else "unknown error"

@@ -1,0 +1,109 @@
+"""Handle settings behind the ``set_*``/``get_*`` actions, and their environment.
+
+One table, :data:`SETTINGS`; the library-side actions ``set_X``/``get_X``
+for every entry are derived from it in ``library/config.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+def _check_memsize(v: int) -> int:
+    if v < 256:
+        raise ValueError("too small value for memsize (must be at least 256)")
+    return v
+
+
+def _check_smp(v: int) -> int:
+    if v < 1:
+        raise ValueError("smp must be at least 1")
+    return v
+
+
+def _check_identifier(v: str) -> str:
+    if not re.fullmatch(r"[-A-Za-z0-9_]*", v):
+        raise ValueError("identifier must contain only alphanumeric characters, underscore or minus sign")
+    return v
+
+
+def _bool_env(s: str) -> bool:
+    return s not in ("", "0")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One handle setting: default, environment variable, validator."""
+
+    name: str
+    default: Any
+    env: tuple[str, ...] = ()
+    parse: Callable[[str], Any] | None = None
+    check: Callable[[Any], Any] | None = None
+    #: Another setting this one is an old name for (``qemu`` → ``hv``).
+    alias_of: str | None = None
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("verbose", False, ("LIBGUESTFS_DEBUG",), _bool_env),
+    Setting("trace", False, ("LIBGUESTFS_TRACE",), _bool_env),
+    Setting("memsize", 768, ("LIBGUESTFS_MEMSIZE",), int, _check_memsize),
+    Setting("smp", 1, (), None, _check_smp),
+    Setting("append", None, ("LIBGUESTFS_APPEND",)),
+    Setting("path", None, ("LIBGUESTFS_PATH",)),
+    Setting("cachedir", None, ("LIBGUESTFS_CACHEDIR",)),
+    Setting("tmpdir", None, ("LIBGUESTFS_TMPDIR",)),
+    Setting("sockdir", None, ("XDG_RUNTIME_DIR",)),
+    Setting("autosync", True),
+    Setting("backend", "direct", ("LIBGUESTFS_BACKEND", "LIBGUESTFS_ATTACH_METHOD")),
+    Setting("backend_settings", (), ("LIBGUESTFS_BACKEND_SETTINGS",), lambda s: tuple(s.split())),
+    Setting("hv", None, ("LIBGUESTFS_HV", "LIBGUESTFS_QEMU")),
+    Setting("program", "python"),
+    Setting("identifier", "", (), None, _check_identifier),
+    Setting("network", False),
+    Setting("selinux", False),
+    Setting("recovery_proc", True),
+    Setting("pgroup", False),
+    Setting("direct", False),
+    Setting("qemu", None, alias_of="hv"),
+    Setting("attach_method", None, alias_of="backend"),
+)}
+
+
+def initial_values(environment: bool) -> dict[str, Any]:
+    """Default values, overridden by the environment when ``environment``."""
+    vals = {}
+    for s in SETTINGS.values():
+        if s.alias_of:
+            continue
+        v = s.default
+        if environment:
+            for var in s.env:
+                raw = os.environ.get(var)
+                if raw is not None and (raw != "" or s.parse is None):
+                    try:
+                        v = s.parse(raw) if s.parse else raw
+                    except ValueError:
+                        continue
+                    if s.check:
+                        try:
+                            v = s.check(v)
+                        except ValueError:
+                            v = s.default
+                    break
+        vals[s.name] = v
+    return vals
+
+
+def default_tmpdir(value: str | None) -> str:
+    """The tmpdir in force: the setting, else $TMPDIR, else /tmp."""
+    return value or os.environ.get("TMPDIR") or "/tmp"
+
+
+def default_cachedir(value: str | None) -> str:
+    """The cachedir in force: the setting, else $TMPDIR, else /var/tmp."""
+    return value or os.environ.get("TMPDIR") or "/var/tmp"
