@@ -1,0 +1,56 @@
+# Set-up, build and test entry points.  Every target installs what it needs,
+# so `make demo` and `make check` work on a fresh Debian 12 machine as root.
+
+PYTHON ?= python3
+VENV ?= .venv
+VPY := $(VENV)/bin/python
+APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 python3-venv \
+	tar gzip xz-utils zstd kmod
+# The stock libguestfs is a test peer and benchmark baseline only.
+PEER_PACKAGES := libguestfs-tools python3-guestfs
+
+.PHONY: all deps peer-deps venv appliance demo check test unit lint bench clean
+
+all: appliance
+
+deps: .stamp-deps
+.stamp-deps: appliance/host-packages Makefile
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		$(APT_PACKAGES) $$(grep -v '^#' appliance/host-packages)
+	touch $@
+
+peer-deps: .stamp-peer-deps
+.stamp-peer-deps: .stamp-deps
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PEER_PACKAGES)
+	touch $@
+
+venv: $(VENV)/.stamp
+$(VENV)/.stamp: pyproject.toml .stamp-deps
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -e '.[test]'
+	touch $@
+
+appliance: venv
+	$(VPY) appliance/prepare.py
+
+demo: appliance
+	$(VPY) examples/demo.py
+
+unit: venv
+	$(VPY) -m pytest -q tests/unit
+
+lint: venv
+	$(VENV)/bin/ruff check guestfs daemon appliance tests bench examples
+
+check: appliance peer-deps lint
+	$(VPY) -m pytest -q
+
+test: check
+
+bench: appliance peer-deps
+	$(VPY) bench/bench.py
+
+clean:
+	rm -rf appliance/build .stamp-deps .stamp-peer-deps
