@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import uuid
 from typing import TYPE_CHECKING
@@ -82,6 +83,49 @@ def probe_format(path: str) -> str:
     return str(json.loads(cp.stdout)["format"])
 
 
+_PROBES: dict[tuple[str, float], str] = {}
+
+
+def probe_hv(hv: str) -> str:
+    """Check that ``hv`` (qemu, or a wrapper script that execs it) runs and has
+    what we need; return its version line.  Cached per binary and mtime.
+
+    :raises GuestFSError: not found, not executable, fails, or lacks devices.
+    """
+    try:
+        st = os.stat(hv)
+    except OSError as e:
+        raise GuestFSError(f"hv: {hv}: {e.strerror}") from None
+    if not os.access(hv, os.X_OK) or not stat.S_ISREG(st.st_mode):
+        raise GuestFSError(f"hv: {hv}: not an executable file")
+    key = (hv, st.st_mtime)
+    if key in _PROBES:
+        return _PROBES[key]
+
+    def run(*args: str) -> str:
+        try:
+            cp = subprocess.run([hv, *args], capture_output=True, timeout=30,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise GuestFSError(f"hv: {hv} {' '.join(args)} did not finish within 30 s") from None
+        except OSError as e:
+            raise GuestFSError(f"hv: cannot run {hv}: {e.strerror}") from None
+        if cp.returncode != 0:
+            raise GuestFSError(f"hv: {hv} {' '.join(args)} failed with status {cp.returncode}: "
+                               f"{cp.stderr.decode(errors='replace').strip()[-500:]}")
+        return cp.stdout.decode(errors="replace")
+
+    version = run("-version").strip().splitlines()
+    if not version or "QEMU" not in version[0]:
+        raise GuestFSError(f"hv: {hv} -version does not look like qemu: {version[:1]}")
+    devices = run("-device", "help")
+    for needed in ("virtio-scsi-pci", "virtio-serial-pci", "virtserialport"):
+        if f'"{needed}"' not in devices:
+            raise GuestFSError(f"hv: {hv} lacks the device {needed}")
+    _PROBES[key] = version[0]
+    return version[0]
+
+
 def make_overlay(drive: Drive, rundir: str, index: int) -> str:
     """A qcow2 overlay in front of a read-only drive: writes go there, never to
     the image."""
@@ -128,6 +172,7 @@ class QemuBackend(Backend):
         for i, d in enumerate(drives):
             if d.readonly:
                 self.overlays[i] = make_overlay(d, self.rundir, i)
+        self.qemu_version = probe_hv(self.handle.get_hv())
         self.lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.lsock.bind(self.sockpath)
         self.lsock.listen(1)
@@ -192,9 +237,10 @@ class QemuBackend(Backend):
         self.argv = argv
         rfd, wfd = os.pipe()
         try:
+            # A session of its own, so shutdown can kill everything a wrapper
+            # script started, even one that forgot to exec qemu.
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=wfd,
-                                         stderr=wfd, close_fds=True,
-                                         start_new_session=bool(self.handle._settings["pgroup"]))
+                                         stderr=wfd, close_fds=True, start_new_session=True)
         except OSError as e:
             os.close(rfd)
             raise GuestFSError(f"cannot run {argv[0]}: {e.strerror}") from None
@@ -205,16 +251,38 @@ class QemuBackend(Backend):
     def _post_launch(self) -> socket.socket:
         assert self.lsock is not None
         try:
-            return accept_with_deadline(self.lsock, self, self.launch_timeout)
+            conn = accept_with_deadline(self.lsock, self, self.launch_timeout)
         finally:
             self.lsock.close()
             self.lsock = None
+        self._check_execed()
+        return conn
+
+    def _check_execed(self) -> None:
+        """The process we started must now be qemu itself: a wrapper that runs
+        qemu as a child would leave it unkillable by pid."""
+        assert self.proc is not None
+        try:
+            exe = os.readlink(f"/proc/{self.proc.pid}/exe")
+        except OSError:
+            return
+        if "qemu" not in os.path.basename(exe):
+            raise GuestFSError(f"hv: {self.handle.get_hv()} did not exec qemu (process "
+                               f"{self.proc.pid} is {exe}): a wrapper script must end with "
+                               "'exec qemu-system-x86_64 \"$@\"'")
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
     def pid(self) -> int | None:
         return self.proc.pid if self.proc is not None and self.proc.poll() is None else None
+
+    def _signal_group(self, sig: int) -> None:
+        assert self.proc is not None
+        try:
+            os.killpg(self.proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def exit_status(self) -> str:
         """How qemu ended, in words, for error messages."""
@@ -230,13 +298,15 @@ class QemuBackend(Backend):
             self.lsock.close()
             self.lsock = None
         proc = self.proc
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+        if proc is not None:
+            self._signal_group(signal.SIGTERM)
             try:
                 proc.wait(SHUTDOWN_TIMEOUT)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                pass
+            # Whatever is left of the session (a wrapper's children) goes too.
+            self._signal_group(signal.SIGKILL)
+            proc.wait()
         if self.console is not None:
             self.console.join()
         super().shutdown()

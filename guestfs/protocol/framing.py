@@ -9,7 +9,7 @@ allocated for it.  Used by the library's RPC client and by the daemon.
 from __future__ import annotations
 
 import struct
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from . import constants as C
 from .errors import RemoteProtocolError
@@ -32,7 +32,7 @@ class Message(NamedTuple):
     body: bytes
 
 
-Frame = Union[LaunchFlag, CancelFlag, Progress, Message]
+Frame = LaunchFlag | CancelFlag | Progress | Message
 
 
 class FrameReader:

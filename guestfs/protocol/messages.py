@@ -15,7 +15,7 @@ import xdrlib3
 from . import constants as C
 from .errors import LocalProtocolError, RemoteProtocolError
 from .facts import load_facts
-from .xdr import StructCodec, to_str
+from .xdr import StructCodec
 
 _F = load_facts()
 HEADER_CODEC = StructCodec(_F["header"]["xdr_struct"], _F["header"]["fields"])
@@ -145,8 +145,3 @@ def encode_progress(p: Progress) -> bytes:
 def decode_progress(body: bytes) -> Progress:
     """Decode the 24 bytes that follow a progress flag word."""
     return Progress(**PROGRESS_CODEC.decode(body))
-
-
-def describe_error(err: ErrorReply) -> str:
-    """Text for an error reply (the message; errno is kept separately)."""
-    return to_str(err.error_message.encode("utf-8", "surrogateescape")) if err.error_message else "unknown error"
