@@ -25,13 +25,15 @@ from .protocol import (
     Progress,
     ProtocolError,
     call_header,
-    constants as C,
     decode_chunk,
     decode_error,
     decode_header,
     encode_chunk,
     encode_message,
     flag_word,
+)
+from .protocol import (
+    constants as C,
 )
 
 ProgressCallback = Callable[[Progress], None]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import enum
 import inspect
+import logging
 import os
 import sys
 import weakref
@@ -21,8 +22,10 @@ from .actions import ACTIONS, Action
 from .errors import ClosedHandle, GuestFSError, StateError
 from .events import (
     EVENT_ENTER,
+    EVENT_LIBRARY,
     EVENT_PROGRESS,
     EVENT_TRACE,
+    EVENT_WARNING,
     EventRegistry,
 )
 from .library import LIBRARY_IMPLS
@@ -30,6 +33,9 @@ from .library import load as _load_library
 from .settings import initial_values
 
 _load_library()
+#: Library messages also go to Python logging (debug and warnings), whatever
+#: the events deliver.
+logger = logging.getLogger("guestfs")
 
 
 class State(enum.Enum):
@@ -189,6 +195,22 @@ class GuestFS:
         if tracing:
             self._trace(f"{act.name} = {_trace_repr(r)}")
         return r
+
+    def _debug(self, msg: str) -> None:
+        """A library debug message: EVENT_LIBRARY, else stderr when verbose."""
+        logger.debug(msg)
+        if self._events.wants(EVENT_LIBRARY):
+            self._events.emit(EVENT_LIBRARY, msg)
+        elif self._settings["verbose"]:
+            print(f"libguestfs: {msg}", file=sys.stderr)
+
+    def _warning(self, msg: str) -> None:
+        """A warning: EVENT_WARNING, else stderr (as libguestfs prints them)."""
+        logger.warning(msg)
+        if self._events.wants(EVENT_WARNING):
+            self._events.emit(EVENT_WARNING, msg)
+        else:
+            print(f"libguestfs: warning: {msg}", file=sys.stderr)
 
     def _trace(self, line: str) -> None:
         if self._events.wants(EVENT_TRACE):

@@ -170,7 +170,7 @@ def accept_with_deadline(lsock: socket.socket, backend: Backend, timeout: float)
             conn, _ = lsock.accept()
             conn.setblocking(True)
             return conn
-        except socket.timeout:
+        except TimeoutError:
             pass
         if not backend.alive():
             raise GuestFSError("the VM exited before connecting to the channel")

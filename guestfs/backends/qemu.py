@@ -235,6 +235,7 @@ class QemuBackend(Backend):
         assert appliance is not None
         argv = self.command_line(appliance, drives)
         self.argv = argv
+        self.handle._debug("qemu: " + " ".join(argv))
         rfd, wfd = os.pipe()
         try:
             # A session of its own, so shutdown can kill everything a wrapper

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from typing import TYPE_CHECKING
@@ -40,11 +39,17 @@ def launch(g: GuestFS) -> None:
     g._state = State.LAUNCHING
     rundir = tempfile.mkdtemp(prefix="run", dir=handle_tmpdir(g))
     backend = None
+    launch_progress(g, 0)
     try:
+        g._debug(f"launch: program={g._settings['program']} backend={g._settings['backend']}")
         appliance = find_appliance(g) if backend_cls.needs_appliance else None
+        if appliance is not None:
+            g._debug(f"launch: appliance={appliance.kind} kernel={appliance.kernel}")
+        launch_progress(g, 3)
         backend = backend_cls(g, arg, rundir)
         g._backend = backend
         sock = backend.launch(appliance, g._drives)
+        launch_progress(g, 6)
         client = RPCClient(sock, alive=backend.alive,
                            on_progress=lambda p: g._emit_progress(*p))
         g._client = client
@@ -64,7 +69,18 @@ def launch(g: GuestFS) -> None:
             msg += "\nlast lines of the appliance console:\n" + tail
         raise GuestFSError(msg) from None
     g._state = State.READY
+    launch_progress(g, LAUNCH_STEPS)
+    g._debug("launch: appliance is up")
     g._events.emit(EVENT_LAUNCH_DONE)
+
+
+#: Launch reports progress in these steps (libguestfs uses the same scale).
+LAUNCH_STEPS = 12
+
+
+def launch_progress(g: GuestFS, step: int) -> None:
+    """A progress event for launch (procedure 0, serial 0)."""
+    g._emit_progress(0, 0, step, LAUNCH_STEPS)
 
 
 def teardown(g: GuestFS) -> None:
