@@ -22,6 +22,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "guestfs.appliance_finders.fixed",
     "guestfs.appliance_finders.supermin",
     "guestfs.backends.direct",
+    "guestfs.backends.libvirt",
     "guestfs.backends.unix",
     "guestfs.device_names",
 )

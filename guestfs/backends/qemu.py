@@ -24,6 +24,7 @@ from .base import Backend, ConsoleLog, accept_with_deadline
 if TYPE_CHECKING:
     from ..appliance import Appliance
     from ..drives import Drive
+    from ..handle import GuestFS
 
 CHANNEL_NAME = "org.libguestfs.channel.0"
 #: Kernel command line every launch gets (quiet, serial console, fast boot).
@@ -64,6 +65,37 @@ def ext2_uuid(path: str) -> str | None:
     if len(sb) < 136 or sb[56:58] != b"\x53\xef":
         return None
     return str(uuid.UUID(bytes=sb[104:120]))
+
+
+def choose_accel(g: GuestFS) -> str:
+    """``kvm`` or ``tcg`` for the handle: ``force_tcg``/``force_kvm`` backend
+    settings win, else detection (shared with the libvirt backend)."""
+    def setting(name: str) -> str | None:
+        try:
+            return g.get_backend_setting(name)  # type: ignore[attr-defined, no-any-return]
+        except RuntimeError:
+            return None
+
+    if setting("force_tcg") is not None:
+        return "tcg"
+    if setting("force_kvm") is not None:
+        return "kvm"
+    return "kvm" if kvm_usable() else "tcg"
+
+
+def kernel_cmdline(g: GuestFS, appliance: Appliance) -> str:
+    """Kernel arguments: ours, root, verbosity, then the user's ``append``
+    (shared with the libvirt backend)."""
+    args = list(KERNEL_ARGS)
+    root_uuid = ext2_uuid(appliance.root)
+    args.append(f"root=UUID={root_uuid}" if root_uuid else "root=/dev/sdb")
+    args.append("guestfs_verbose=1" if g._settings["verbose"] else "quiet")
+    if g._settings["network"]:
+        args.append("guestfs_network=1")
+    args.append(f"TERM={os.environ.get('TERM', 'linux')}")
+    if g._settings["append"]:
+        args.append(g._settings["append"])
+    return " ".join(args)
 
 
 def qemu_escape(s: str) -> str:
@@ -160,11 +192,7 @@ class QemuBackend(Backend):
 
     def choose_accel(self) -> str:
         """``kvm`` or ``tcg``: ``force_tcg``/``force_kvm`` win, else detection."""
-        if self._setting("force_tcg") is not None:
-            return "tcg"
-        if self._setting("force_kvm") is not None:
-            return "kvm"
-        return "kvm" if kvm_usable() else "tcg"
+        return choose_accel(self.handle)
 
     # -- the steps ----------------------------------------------------------
 
@@ -219,17 +247,7 @@ class QemuBackend(Backend):
 
     def kernel_cmdline(self, appliance: Appliance) -> str:
         """Kernel arguments: ours, root, verbosity, then the user's ``append``."""
-        g = self.handle
-        args = list(KERNEL_ARGS)
-        root_uuid = ext2_uuid(appliance.root)
-        args.append(f"root=UUID={root_uuid}" if root_uuid else "root=/dev/sdb")
-        args.append("guestfs_verbose=1" if g._settings["verbose"] else "quiet")
-        if g._settings["network"]:
-            args.append("guestfs_network=1")
-        args.append(f"TERM={os.environ.get('TERM', 'linux')}")
-        if g._settings["append"]:
-            args.append(g._settings["append"])
-        return " ".join(args)
+        return kernel_cmdline(self.handle, appliance)
 
     def _launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         assert appliance is not None

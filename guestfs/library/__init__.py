@@ -3,7 +3,7 @@
 Each module registers implementations with :func:`library_action`; the
 handle calls them with itself, the positional arguments and the set optional
 arguments.  Families: ``config`` (set_*/get_* derived from
-``guestfs/settings.py``), ``drives``, ``lifecycle`` (launch, shutdown …),
+``guestfs/settings.py``), ``drives``, ``domains`` (add_domain), ``lifecycle`` (launch, shutdown …),
 ``files`` (calls built on daemon calls), ``disk`` (qemu-img), ``internal_test``.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 LibraryImpl = Callable[..., Any]
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
-FAMILIES = ("config", "drives", "lifecycle", "files", "disk", "events", "internal_test")
+FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "internal_test")
 
 
 def library_action(*names: str) -> Callable[[LibraryImpl], LibraryImpl]:

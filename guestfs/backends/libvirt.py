@@ -1,0 +1,334 @@
+"""The ``libvirt`` backend: the appliance runs as a transient libvirt domain.
+
+``libvirt`` uses libvirt's default URI, ``libvirt:URI`` (e.g.
+``libvirt:qemu:///system``) a given one.  It boots the same kernel, initrd
+and kernel command line as the ``direct`` backend, with the helpers of
+``qemu.py`` (command line, accelerator choice, overlays); the domain XML
+comes from the element classes in ``_domain_xml.py``.  The domain is
+created with ``createXML`` and ``AUTODESTROY``, so libvirt destroys it if
+this process dies.  ``guestfs/library/domains.py`` uses
+:func:`import_libvirt` and :func:`open_connection` for ``add_domain``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import stat
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Any
+
+from ..drives import Drive, index_to_name
+from ..errors import GuestFSError
+from ..hookspecs import hookimpl
+from ._domain_xml import (
+    DomainChannel,
+    DomainController,
+    DomainDisk,
+    DomainOS,
+    DomainRNG,
+    DomainSeclabel,
+    DomainSerial,
+    DomainXML,
+)
+from .base import Backend, ConsoleLog, accept_with_deadline
+from .qemu import CHANNEL_NAME, choose_accel, kernel_cmdline, make_overlay, probe_format
+
+if TYPE_CHECKING:
+    from ..appliance import Appliance
+    from .base import BackendRegistry
+
+#: Seconds for qemu to connect to the console socket once libvirt started it.
+CONSOLE_TIMEOUT = 30.0
+
+
+def import_libvirt() -> Any:
+    """The ``libvirt`` module, imported only when needed (it is optional).
+
+    :raises GuestFSError: libvirt-python is not installed.
+    """
+    try:
+        import libvirt
+    except ImportError:
+        raise GuestFSError("the libvirt Python binding is not installed: install it with "
+                           "'pip install libvirt-python' (or 'apt-get install python3-libvirt')",
+                           "ENOTSUP") from None
+    return libvirt
+
+
+def libvirt_message(e: BaseException) -> str:
+    """libvirt's own message for a ``libvirtError`` (what the user needs to read)."""
+    get = getattr(e, "get_error_message", None)
+    msg = get() if get is not None else None
+    return str(msg or e)
+
+
+def open_connection(uri: str | None) -> Any:
+    """Connect to libvirt at ``uri`` (None: libvirt's default URI).
+
+    :raises GuestFSError: with libvirt's message, e.g. for an unreachable host.
+    """
+    libvirt = import_libvirt()
+    try:
+        return libvirt.open(uri)
+    except libvirt.libvirtError as e:
+        raise GuestFSError(f"could not connect to libvirt (URI = {uri or 'default'}): "
+                           f"{libvirt_message(e)}") from None
+
+
+def security_models(conn: Any) -> list[str]:
+    """The security driver models the libvirt host has (``dac``, ``selinux`` …)."""
+    try:
+        caps = ET.fromstring(conn.getCapabilities())
+    except Exception:  # capabilities are only a refinement: fall back to DAC alone
+        return ["dac"]
+    return [m.text for m in caps.findall("./host/secmodel/model") if m.text]
+
+
+class LibvirtBackend(Backend):
+    """Runs the appliance as a transient libvirt domain (``libvirt[:URI]``)."""
+
+    name = "libvirt"
+
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        self.uri: str | None = self.arg
+        self.conn: Any = None
+        self.dom: Any = None
+        self.dom_id = -1
+        self.domname = f"guestfs-{secrets.token_hex(8)}"
+        self.sockpath = os.path.join(self.rundir, "guestfsd.sock")
+        self.console_path = os.path.join(self.rundir, "console.sock")
+        self.lsock: socket.socket | None = None
+        self.console_lsock: socket.socket | None = None
+        self.overlays: dict[int, str] = {}
+        self.formats: dict[int, str] = {}
+        self.appliance_overlay = ""
+        self.accel = "tcg"
+        self.seclabels: list[DomainSeclabel] = []
+        self.xml = ""
+
+    # -- the steps ----------------------------------------------------------
+
+    def _pre_launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
+        assert appliance is not None
+        # Connect first: a bad URI fails before any file is made.
+        self.conn = open_connection(self.uri)
+        for i, d in enumerate(drives):
+            if d.readonly:
+                self.overlays[i] = make_overlay(d, self.rundir, i)
+            elif not d.format:
+                # libvirt never probes formats (a guest could fake one); we
+                # do, as qemu does for the direct backend.
+                self.formats[i] = probe_format(d.filename)
+        # Domain XML has no snapshot=on: writes to the root go to an overlay.
+        self.appliance_overlay = make_overlay(Drive(appliance.root, readonly=True, format="raw"),
+                                              self.rundir, len(drives))
+        self.lsock = self._listen(self.sockpath)
+        self.console_lsock = self._listen(self.console_path)
+        self.accel = choose_accel(self.handle)
+        self.seclabels = self.choose_seclabels()
+        if os.geteuid() != 0:
+            self._open_rundir()
+
+    @staticmethod
+    def _listen(path: str) -> socket.socket:
+        """A listening unix socket at ``path`` (qemu connects to it)."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.bind(path)
+            s.listen(1)
+        except OSError:
+            s.close()
+            raise
+        return s
+
+    def choose_seclabels(self) -> list[DomainSeclabel]:
+        """As root, run qemu as root with no relabelling (libvirt would chown
+        the user's images and our sockets); other security drivers off."""
+        labels = []
+        for model in security_models(self.conn):
+            if model == "dac":
+                if os.geteuid() == 0:
+                    labels.append(DomainSeclabel(type="static", model="dac", relabel=False,
+                                                 label="+0:+0", imagelabel="+0:+0"))
+            elif model != "none":
+                labels.append(DomainSeclabel(type="none", model=model))
+        return labels
+
+    def _open_rundir(self) -> None:
+        """Not root: qemu may run as another user (qemu:///system), so let it
+        reach the run directory; libvirt chowns the files themselves."""
+        for d in (os.path.dirname(self.rundir), self.rundir):
+            os.chmod(d, os.stat(d).st_mode | 0o711)
+        for p in (self.sockpath, self.console_path):
+            os.chmod(p, 0o777)
+
+    def domain_xml(self, appliance: Appliance, drives: list[Drive]) -> DomainXML:
+        """The appliance domain for this launch (defaults filled in)."""
+        g = self.handle
+        dom = DomainXML(type="kvm" if self.accel == "kvm" else "qemu", name=self.domname,
+                        memory=int(g._settings["memsize"]), vcpu=int(g._settings["smp"]),
+                        os=DomainOS(kernel=appliance.kernel, initrd=appliance.initrd,
+                                    cmdline=kernel_cmdline(self.handle, appliance)))
+        if g._settings["hv"]:
+            dom.emulator = g._settings["hv"]
+        dom.controllers.append(DomainController(type="scsi", index=0, model="virtio-scsi"))
+        for i, d in enumerate(drives):
+            dom.disks.append(self.drive_disk(i, d))
+        n = len(drives)
+        dom.disks.append(DomainDisk(type="file", device="disk", driver_type="qcow2",
+                                    driver_cache="unsafe", source_file=self.appliance_overlay,
+                                    target_dev=f"sd{index_to_name(n)}", target_bus="scsi",
+                                    address_type="drive", address_controller=0, address_bus=0,
+                                    address_target=n, address_unit=0))
+        dom.serials.append(DomainSerial(source_path=self.console_path))
+        dom.channels.append(DomainChannel(source_path=self.sockpath, target_name=CHANNEL_NAME))
+        dom.rngs.append(DomainRNG())
+        dom.seclabels = self.seclabels
+        dom.set_defaults()
+        return dom
+
+    def drive_disk(self, i: int, d: Drive) -> DomainDisk:
+        """The ``<disk>`` for drive ``i`` (read-only drives use their overlay)."""
+        path = self.overlays.get(i, d.filename)
+        fmt = "qcow2" if i in self.overlays else (d.format or self.formats.get(i, "raw"))
+        disk = DomainDisk(device="disk", driver_type=fmt, driver_cache=d.cachemode or "writeback")
+        try:
+            block = stat.S_ISBLK(os.stat(path).st_mode)
+        except OSError:
+            block = False
+        if block:
+            disk.type, disk.source_dev = "block", path
+        else:
+            disk.type, disk.source_file = "file", path
+        if d.discard in ("enable", "besteffort"):
+            disk.driver_discard = "unmap"
+        if d.copyonread:
+            disk.driver_copy_on_read = True
+        if d.blocksize:
+            disk.blockio_logical = disk.blockio_physical = d.blocksize
+        letters = index_to_name(i)
+        if d.virtio_blk:
+            disk.target_dev, disk.target_bus = f"vd{letters}", "virtio"
+        else:
+            disk.target_dev, disk.target_bus = f"sd{letters}", "scsi"
+            disk.address_type = "drive"
+            disk.address_controller = disk.address_bus = disk.address_unit = 0
+            disk.address_target = i
+        return disk
+
+    def _launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
+        assert appliance is not None and self.console_lsock is not None
+        libvirt = import_libvirt()
+        self.xml = self.domain_xml(appliance, drives).to_xml()
+        self.handle._debug(f"libvirt domain XML:\n{self.xml}")
+        try:
+            self.dom = self.conn.createXML(self.xml, libvirt.VIR_DOMAIN_START_AUTODESTROY)
+            self.dom_id = self.dom.ID()
+        except libvirt.libvirtError as e:
+            raise GuestFSError("could not create the appliance through libvirt "
+                               f"(URI = {self.uri or 'default'}): {libvirt_message(e)}") from None
+        try:
+            conn = accept_with_deadline(self.console_lsock, self, CONSOLE_TIMEOUT)
+        finally:
+            self.console_lsock.close()
+            self.console_lsock = None
+        self.console = ConsoleLog(self.handle, conn.detach())
+
+    def _post_launch(self) -> socket.socket:
+        assert self.lsock is not None
+        try:
+            return accept_with_deadline(self.lsock, self, self.launch_timeout)
+        finally:
+            self.lsock.close()
+            self.lsock = None
+
+    # -- the running domain -------------------------------------------------
+
+    def alive(self) -> bool:
+        """Whether the domain still runs.  Asked by its id among the running
+        ones: a question about a vanished transient domain would make libvirt
+        print an error on stderr each time."""
+        if self.dom is None or self.conn is None:
+            return False
+        try:
+            return self.dom_id in self.conn.listDomainsID()
+        except Exception:  # the connection itself is broken: treat the VM as gone
+            return False
+
+    def _libvirt_dirs(self) -> tuple[str, str] | None:
+        """libvirt's (run, log) directories for qemu domains, if the URI is local."""
+        try:
+            uri = self.conn.getURI() if self.conn is not None else None
+        except Exception:
+            return None
+        if uri == "qemu:///system":
+            return "/run/libvirt/qemu", "/var/log/libvirt/qemu"
+        if uri == "qemu:///session":
+            run = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+            cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+            return f"{run}/libvirt/qemu/run", f"{cache}/libvirt/qemu/log"
+        return None
+
+    def pid(self) -> int | None:
+        """qemu's pid, from libvirt's pid file (local qemu URIs only)."""
+        dirs = self._libvirt_dirs()
+        if dirs is None or not self.alive():
+            return None
+        try:
+            with open(os.path.join(dirs[0], f"{self.domname}.pid")) as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            return None
+        return pid if os.path.exists(f"/proc/{pid}") else None
+
+    def exit_status(self) -> str:
+        """No exit code reaches us through libvirt; its errors say what happened."""
+        return ""
+
+    def shutdown(self) -> None:
+        for lsock in (self.lsock, self.console_lsock):
+            if lsock is not None:
+                lsock.close()
+        self.lsock = self.console_lsock = None
+        dirs = self._libvirt_dirs()
+        if self.dom is not None:
+            if self.alive():
+                self._destroy()
+            self.dom = None
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:  # already broken: nothing more to release
+                pass
+            self.conn = None
+        if dirs is not None and not self.handle._settings["verbose"]:
+            # libvirt keeps a log per domain name; ours are unique and throw-away.
+            try:
+                os.unlink(os.path.join(dirs[1], f"{self.domname}.log"))
+            except OSError:
+                pass
+        if self.console is not None:
+            self.console.join()
+        super().shutdown()
+
+    def _destroy(self) -> None:
+        """Stop the domain: SIGTERM first (libvirt waits for it), then force."""
+        libvirt = import_libvirt()
+        try:
+            self.dom.destroyFlags(libvirt.VIR_DOMAIN_DESTROY_GRACEFUL)
+            return
+        except libvirt.libvirtError:
+            pass
+        try:
+            self.dom.destroy()
+        except libvirt.libvirtError:
+            pass  # already gone (it powered off, or AUTODESTROY got there first)
+
+
+@hookimpl
+def guestfs_register_backends(registry: BackendRegistry) -> None:
+    """Register ``libvirt`` (``libvirt:URI`` picks the connection)."""
+    registry.add("libvirt", LibvirtBackend)
