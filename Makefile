@@ -5,11 +5,11 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 python3-venv \
-	tar gzip xz-utils zstd kmod
+	tar gzip xz-utils zstd kmod libvirt-dev pkg-config gcc python3-dev
 # The stock libguestfs is a test peer and benchmark baseline only.
 PEER_PACKAGES := libguestfs-tools python3-guestfs
 
-.PHONY: all deps peer-deps venv appliance demo check test unit lint bench clean
+.PHONY: all deps peer-deps libvirt venv appliance demo check test unit lint bench clean
 
 all: appliance
 
@@ -25,11 +25,15 @@ peer-deps: .stamp-peer-deps
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PEER_PACKAGES)
 	touch $@
 
+# libvirt's daemon and the Python binding, for the libvirt backend's tests.
+libvirt: venv
+	PYTHON=$(VPY) sh .ci/libvirt-setup.sh
+
 venv: $(VENV)/.stamp
 $(VENV)/.stamp: pyproject.toml .stamp-deps
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q -e '.[test]'
+	$(VPY) -m pip install -q -e '.[test,libvirt]'
 	touch $@
 
 appliance: venv
@@ -44,7 +48,7 @@ unit: venv
 lint: venv
 	$(VENV)/bin/ruff check guestfs daemon appliance tests bench examples
 
-check: appliance peer-deps lint
+check: appliance peer-deps libvirt lint
 	$(VPY) -m pytest -q
 
 test: check
