@@ -35,8 +35,15 @@ def sysroot_path(path: str) -> str:
 
 
 def is_root_mounted() -> bool:
-    """True when something is mounted on the sysroot."""
-    return any(mp == SYSROOT for _, mp in read_mounts())
+    """True when something is mounted on the sysroot.
+
+    Checked on every Pathname argument, so it compares device numbers (two
+    stat calls) instead of parsing /proc/self/mounts.
+    """
+    try:
+        return os.stat(SYSROOT).st_dev != os.stat(os.path.dirname(SYSROOT) or "/").st_dev
+    except OSError:
+        return False
 
 
 def read_mounts() -> list[tuple[str, str]]:

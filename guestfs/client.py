@@ -164,7 +164,10 @@ class RPCClient:
             self._receive_file(download)
         if cancelled:
             raise GuestFSError("operation cancelled by user", "EINTR")
-        return act.decode_ret(ret_payload)
+        try:
+            return act.decode_ret(ret_payload)
+        except ProtocolError as e:
+            self._break(f"bad reply from the appliance: {e}")
 
     def _reply(self, act: Action, serial: int) -> bytes:
         while True:

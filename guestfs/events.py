@@ -33,8 +33,11 @@ Callback = Callable[[int, int, bytes, Sequence[int]], Any]
 
 
 def event_to_string(events: int) -> str:
-    """Printable form of an event or bitmask, e.g. ``"close,progress"``."""
-    return ",".join(name for bit, name in _NAMES.items() if events & bit)
+    """Printable form of an event or bitmask, e.g. ``"close,progress"``.
+
+    Names are in alphabetical order, as libguestfs prints them.
+    """
+    return ",".join(sorted(name for bit, name in _NAMES.items() if events & bit))
 
 
 class EventRegistry:
@@ -63,10 +66,11 @@ class EventRegistry:
         """True if any callback listens for ``event`` (skip building the payload)."""
         return any(mask & event for _, mask in self._cbs.values())
 
-    def emit(self, event: int, buf: bytes | str = "", array: Sequence[int] = ()) -> None:
+    def emit(self, event: int, buf: bytes | str | None = None, array: Sequence[int] = ()) -> None:
         """Call every callback registered for ``event``.
 
-        ``buf`` reaches callbacks as ``str`` (what libguestfs's binding passes).
+        ``buf`` reaches callbacks as ``str`` (what libguestfs's binding passes),
+        or None for events without a message (close, progress …), as there.
         A callback that raises does not break the handle: the exception is
         printed to stderr, as the binding does.
         """

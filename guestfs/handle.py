@@ -172,10 +172,9 @@ class GuestFS:
             events.emit(EVENT_ENTER, act.name.encode())
         tracing = self._settings["trace"]
         if tracing:
-            self._trace(act.name + "".join(f" {_trace_repr(v)}" for v in args)
-                        + "".join(f" \"{k}:{_trace_repr(v)}\"" for k, v in opts.items()))
+            self._trace(_trace_call(act, args, opts))
+        impl = LIBRARY_IMPLS.get(act.name)
         try:
-            impl = LIBRARY_IMPLS.get(act.name)
             if impl is not None:
                 r = impl(self, *args, **opts)
             elif act.daemon:
@@ -184,16 +183,17 @@ class GuestFS:
                 raise GuestFSError("this function is not supported by this version of the library",
                                    "ENOTSUP")
         except GuestFSError as e:
-            msg = str(e)
-            if not msg.startswith(act.name + ": "):
-                e.args = (f"{act.name}: {msg}",)
+            if impl is None:
+                # Daemon errors carry the call's name, as libguestfs's stubs
+                # add it; library-side messages are passed on as they are.
+                _prefix_error(e, act.name)
             if tracing:
-                self._trace(f"{act.name} = error: {e}")
+                self._trace(f"{act.name} = {_trace_error(act)}")
             self._last_error = str(e)
             raise
         r = self._convert_return(act, r)
         if tracing:
-            self._trace(f"{act.name} = {_trace_repr(r)}")
+            self._trace(f"{act.name} = {_trace_ret(act, r)}")
         return r
 
     def _debug(self, msg: str) -> None:
@@ -268,14 +268,22 @@ class GuestFS:
              upload: IO[bytes] | None = None, download: IO[bytes] | None = None) -> Any:
         """A daemon call made by library code (no tracing, file objects for streams)."""
         act = ACTIONS[name]
-        client = self._require_ready(act)
+        try:
+            client = self._require_ready(act)
+        except GuestFSError as e:
+            _prefix_error(e, name)
+            raise
         size = 0
         if upload is not None:
             try:
                 size = os.fstat(upload.fileno()).st_size
             except (OSError, AttributeError, ValueError):
                 size = 0
-        return self._call_client(client, act, dict(args), dict(opts or {}), upload, size, download)
+        try:
+            return self._call_client(client, act, dict(args), dict(opts or {}), upload, size, download)
+        except GuestFSError as e:
+            _prefix_error(e, name)
+            raise
 
     def _plugin_hook(self) -> Any:
         from .plugins import get_plugin_manager
@@ -307,7 +315,7 @@ class GuestFS:
 
     def _emit_progress(self, proc: int, serial: int, position: int, total: int) -> None:
         if self._events.wants(EVENT_PROGRESS):
-            self._events.emit(EVENT_PROGRESS, b"", (proc, serial, position, total))
+            self._events.emit(EVENT_PROGRESS, None, (proc, serial, position, total))
 
 
 def _open_local(path: str, mode: str) -> tuple[IO[bytes], int]:
@@ -326,16 +334,96 @@ def _open_local(path: str, mode: str) -> tuple[IO[bytes], int]:
     return f, size
 
 
-def _trace_repr(v: Any) -> str:
-    if isinstance(v, str):
-        return f'"{v}"'
+def _prefix_error(e: GuestFSError, name: str) -> None:
+    """Prefix an error message with the name of the daemon call that failed."""
+    msg = str(e)
+    if not msg.startswith(name + ": "):
+        e.args = (f"{name}: {msg}",)
+
+
+#: libguestfs traces at most this many bytes of a buffer.
+_TRACE_BUFFER_MAX = 256
+
+
+def _trace_buffer(b: bytes) -> str:
+    """A buffer as libguestfs's ``print_BufferIn`` shows it: ``\\xNN`` escapes, truncated."""
+    s = "".join(chr(c) if 0x20 <= c < 0x7F else f"\\x{c:02x}" for c in b[:_TRACE_BUFFER_MAX])
+    tail = f"<truncated, original size {len(b)} bytes>" if len(b) > _TRACE_BUFFER_MAX else ""
+    return f'"{s}"{tail}'
+
+
+def _trace_call(act: Action, args: list[Any], opts: Mapping[str, Any]) -> str:
+    """The trace line of a call, in libguestfs's format (strings unescaped)."""
+    out = [act.name]
+    for a, v in zip(act.args, args):
+        if a.kind == "String":
+            out.append('"***"' if a.subtype == "Key" else f'"{v}"')
+        elif a.kind == "OptString":
+            out.append("null" if v is None else f'"{v}"')
+        elif a.kind == "StringList":
+            out.append('"' + " ".join(v) + '"')
+        elif a.kind == "Bool":
+            out.append("true" if v else "false")
+        elif a.kind == "BufferIn":
+            out.append(_trace_buffer(v))
+        elif a.kind == "Pointer":
+            out.append(f"(pointer){id(v):#x}")
+        else:
+            out.append(str(v))
+    for o in act.optargs:
+        if o.name in opts:
+            v = opts[o.name]
+            if o.kind == "OBool":
+                v = "true" if v else "false"
+            elif o.kind == "OStringList":
+                v = " ".join(v)
+            out.append(f'"{o.name}:{v}"')
+    return " ".join(out)
+
+
+def _trace_field(v: Any) -> str:
     if isinstance(v, bytes):
-        return f"<buffer of {len(v)} bytes>"
-    if isinstance(v, list):
-        return "[" + ", ".join(_trace_repr(x) for x in v) + "]"
-    if isinstance(v, bool):
-        return "true" if v else "false"
+        return _trace_buffer(v)[1:-1]
+    if isinstance(v, float):
+        return f"{v:g} %" if v >= 0 else ""
     return str(v)
+
+
+def _trace_struct(v: Mapping[str, Any]) -> str:
+    return "".join(f"{k}: {_trace_field(x)}, " for k, x in v.items())
+
+
+def _trace_ret(act: Action, r: Any) -> str:
+    """The value part of a trace return line, in libguestfs's format."""
+    kind = act.ret.kind
+    if kind == "RErr":
+        return "0"
+    if kind in ("RInt", "RInt64"):
+        return str(r)
+    if kind == "RBool":
+        return str(int(bool(r)))
+    if kind in ("RString", "RConstString"):
+        return f'"{r}"'
+    if kind == "RConstOptString":
+        return f'"{"NULL" if r is None else r}"'
+    if kind == "RBufferOut":
+        return _trace_buffer(r)
+    if kind == "RStringList":
+        return "[" + ", ".join(f'"{x}"' for x in r) + "]"
+    if kind == "RHashtable":
+        pairs = r.items() if isinstance(r, Mapping) else r
+        return "[" + ", ".join(f'"{x}"' for kv in pairs for x in kv) + "]"
+    if kind == "RStruct":
+        return f"<struct guestfs_{act.ret.struct} = {_trace_struct(r)}>"
+    if kind == "RStructList":
+        items = " ".join(f"[{i}]{{{_trace_struct(x)}}}" for i, x in enumerate(r))
+        return f"<struct guestfs_{act.ret.struct}_list({len(r)})" + (f" = {items}" if r else "") + ">"
+    return str(r)
+
+
+def _trace_error(act: Action) -> str:
+    """What libguestfs traces for a failed call: its C error return value."""
+    return "-1 (error)" if act.ret.kind in ("RErr", "RInt", "RInt64", "RBool") else "NULL (error)"
 
 
 def _make_method(act: Action) -> Any:

@@ -21,7 +21,7 @@ def _check_memsize(v: int) -> int:
 
 def _check_smp(v: int) -> int:
     if v < 1:
-        raise ValueError("smp must be at least 1")
+        raise ValueError(f"invalid smp parameter: {v}")
     return v
 
 
@@ -32,7 +32,24 @@ def _check_identifier(v: str) -> str:
 
 
 def _bool_env(s: str) -> bool:
-    return s not in ("", "0")
+    """libguestfs's boolean words: 1/yes/true/on and 0/no/false/off, any case."""
+    v = s.lower()
+    if v in ("1", "yes", "true", "on"):
+        return True
+    if v in ("0", "no", "false", "off"):
+        return False
+    raise ValueError(f"{s}: non-boolean value")
+
+
+def _check_backend(v: str) -> str:
+    if not v:
+        raise ValueError(f"invalid backend: {v}")
+    return "direct" if v == "appliance" else v  # the old name of "direct"
+
+
+def _split_colons(s: str) -> tuple[str, ...]:
+    """LIBGUESTFS_BACKEND_SETTINGS is a colon-separated list."""
+    return tuple(s.split(":")) if s else ()
 
 
 @dataclass(frozen=True)
@@ -59,8 +76,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("tmpdir", None, ("LIBGUESTFS_TMPDIR",)),
     Setting("sockdir", None, ("XDG_RUNTIME_DIR",)),
     Setting("autosync", True),
-    Setting("backend", "direct", ("LIBGUESTFS_BACKEND", "LIBGUESTFS_ATTACH_METHOD")),
-    Setting("backend_settings", (), ("LIBGUESTFS_BACKEND_SETTINGS",), lambda s: tuple(s.split())),
+    Setting("backend", "direct", ("LIBGUESTFS_BACKEND", "LIBGUESTFS_ATTACH_METHOD"), None, _check_backend),
+    Setting("backend_settings", (), ("LIBGUESTFS_BACKEND_SETTINGS",), _split_colons),
     Setting("hv", None, ("LIBGUESTFS_HV", "LIBGUESTFS_QEMU")),
     Setting("program", "python"),
     Setting("identifier", "", (), None, _check_identifier),

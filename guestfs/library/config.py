@@ -86,7 +86,7 @@ def _backend_settings(g: GuestFS) -> list[str]:
 
 
 def _get_backend_setting(g: GuestFS, name: str) -> str:
-    for s in reversed(_backend_settings(g)):
+    for s in _backend_settings(g):  # the first match wins, as in libguestfs
         key, eq, val = s.partition("=")
         if key == name:
             return val if eq else "1"
@@ -132,6 +132,12 @@ def _apply_env(g: GuestFS, env: dict[str, str]) -> None:
             g._settings[k] = v
 
 
+def _get_attach_method(g: GuestFS) -> str:
+    """The backend under its old name: ``direct`` was called ``appliance``."""
+    backend: str = g._settings["backend"]
+    return "appliance" if backend == "direct" else backend
+
+
 def _state_value(g: GuestFS) -> int:
     return g._state.value
 
@@ -155,6 +161,6 @@ LIBRARY_IMPLS.update({
     "is_ready": lambda g: g._state.value == 2,
     "is_busy": lambda g: False,
     "wait_ready": lambda g: None,
-    "get_attach_method": lambda g: g._settings["backend"],
+    "get_attach_method": _get_attach_method,
 })
 _derive()

@@ -42,25 +42,28 @@ def add_drive(g: GuestFS, filename: str, readonly: bool = False, format: str | N
         raise GuestFSError(f"protocol '{protocol}' is not supported by this library "
                            "(only local files)", "ENOTSUP")
     if server:
-        raise GuestFSError("the 'server' parameter is only meaningful with a network protocol", "EINVAL")
+        raise GuestFSError("you cannot specify a server with file-backed disks", "EINVAL")
     if format is not None and not _FORMAT_RE.match(format):
         raise GuestFSError("format parameter is empty or contains disallowed characters", "EINVAL")
+    if iface is not None and not _FORMAT_RE.match(iface):
+        raise GuestFSError("iface parameter is empty or contains disallowed characters", "EINVAL")
     if iface is not None and iface not in _IFACES:
         raise GuestFSError(f"iface '{iface}' is not supported (use one of {', '.join(_IFACES)})", "EINVAL")
     if label is not None and not _LABEL_RE.match(label):
-        raise GuestFSError("label parameter is invalid (1 to 20 ASCII letters)", "EINVAL")
+        raise GuestFSError("label parameter is empty, too long, or contains disallowed characters",
+                           "EINVAL")
     if cachemode is not None and cachemode not in _CACHEMODES:
-        raise GuestFSError("cachemode parameter must be 'writeback' (default) or 'unsafe'", "EINVAL")
+        raise GuestFSError("cachemode parameter must be ‘writeback’ (default) or ‘unsafe’",
+                           "EINVAL")
     if discard is not None and discard not in _DISCARD:
-        raise GuestFSError("discard parameter must be 'disable', 'enable' or 'besteffort'", "EINVAL")
+        raise GuestFSError("discard parameter must be ‘disable’, ‘enable’ or ‘besteffort’",
+                           "EINVAL")
     if discard == "enable" and readonly:
-        raise GuestFSError("discard cannot be enabled on a read-only drive", "EINVAL")
+        raise GuestFSError("discard support cannot be enabled on read-only drives", "EINVAL")
     if blocksize not in (0, 512, 4096):
-        raise GuestFSError(f"invalid blocksize {blocksize}: use 512 or 4096", "EINVAL")
+        raise GuestFSError("blocksize parameter is invalid", "EINVAL")
     if len(g._drives) >= MAX_DISKS:
         raise GuestFSError(f"too many drives (at most {MAX_DISKS})", "EINVAL")
-    if filename == "":
-        raise GuestFSError("filename is empty", "EINVAL")
     if filename != "/dev/null" and not os.path.exists(filename):
         raise GuestFSError(f"{filename}: No such file or directory", "ENOENT")
     if format is None and filename == "/dev/null":
@@ -99,7 +102,7 @@ def add_drive_scratch(g: GuestFS, size: int, name: str | None = None, label: str
     """Add a blank temporary disk of ``size`` bytes, deleted when the handle closes."""
     _config_state(g)
     if size <= 0:
-        raise GuestFSError(f"invalid size {size}: must be greater than zero", "EINVAL")
+        raise GuestFSError(f"invalid size: {size}", "EINVAL")
     from .lifecycle import handle_tmpdir
     path = os.path.join(handle_tmpdir(g), f"scratch{len(g._drives) + 1}.img")
     with open(path, "wb") as f:

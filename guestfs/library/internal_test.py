@@ -9,6 +9,7 @@ and the ``*err`` variants fail.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import IO, TYPE_CHECKING, Any
 
@@ -44,7 +45,8 @@ def _fmt(kind: str, v: Any) -> str:
     if kind in ("Bool", "OBool"):
         return "true" if v else "false"
     if kind == "BufferIn":
-        return "".join(f"<{b:02x}>" for b in v)
+        # libguestfs prints each byte as a (signed) C char with %02x.
+        return "".join(f"<{b if b < 0x80 else b | 0xFFFFFF00:02x}>" for b in v)
     return str(v)
 
 
@@ -112,10 +114,27 @@ def _lvm_pv(i: int) -> dict[str, Any]:
     return sc.decode(sc.encode(out))
 
 
+def _scanf_int(v: str, what: str, pattern: str) -> int:
+    """Parse like C ``sscanf``: leading blanks, then the longest valid prefix."""
+    m = re.match(pattern, v)
+    if not m:
+        raise ValueError(f"expecting {what} argument")
+    sign = -1 if m.group(1) == "-" else 1
+    digits = m.group(2)
+    if what == "int64" and digits[:2].lower() == "0x":
+        return sign * int(digits[2:], 16)
+    if what == "int64" and digits.startswith("0") and len(digits) > 1:
+        return sign * int(digits, 8)
+    return sign * int(digits)
+
+
 _RETURNS = {
-    "rint": int, "rint64": int, "rbool": lambda v: v == "true",
+    # %d and %SCNi64 (base prefixes) conversions, as libguestfs's C code uses.
+    "rint": lambda v: _scanf_int(v, "int", r"\s*([-+]?)(\d+)"),
+    "rint64": lambda v: _scanf_int(v, "int64", r"\s*([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)"),
+    "rbool": lambda v: v == "true",
     "rconststring": lambda v: "static string",
-    "rconstoptstring": lambda v: None if v == "NULL" else "static string",
+    "rconstoptstring": lambda v: "static string",
     "rstring": str, "rstringlist": lambda v: [str(i) for i in range(int(v))],
     "rstruct": lambda v: _lvm_pv(0), "rstructlist": lambda v: [_lvm_pv(i) for i in range(int(v))],
     "rhashtable": lambda v: [(str(i), str(i)) for i in range(int(v))],
@@ -123,12 +142,12 @@ _RETURNS = {
 }
 
 
-def _make_return(fn: Any) -> Any:
+def _make_return(name: str, fn: Any) -> Any:
     def impl(g: GuestFS, val: str) -> Any:
         try:
             return fn(val)
         except ValueError as e:
-            raise GuestFSError(f"invalid test value '{val}': {e}", "EINVAL") from None
+            raise GuestFSError(f"{name}: {e}", "EINVAL") from None
     return impl
 
 
@@ -137,5 +156,7 @@ def _fail(g: GuestFS) -> None:
 
 
 for _kind, _fn in _RETURNS.items():
-    LIBRARY_IMPLS[f"internal_test_{_kind}"] = _make_return(_fn)
+    LIBRARY_IMPLS[f"internal_test_{_kind}"] = _make_return(f"internal_test_{_kind}", _fn)
     LIBRARY_IMPLS[f"internal_test_{_kind}err"] = _fail
+# RConstOptString cannot report an error: its "err" variant returns NULL.
+LIBRARY_IMPLS["internal_test_rconstoptstringerr"] = lambda g: None

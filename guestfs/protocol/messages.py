@@ -10,8 +10,6 @@ from __future__ import annotations
 import struct
 from typing import NamedTuple
 
-import xdrlib3
-
 from . import constants as C
 from .errors import LocalProtocolError, RemoteProtocolError
 from .facts import load_facts
@@ -25,6 +23,11 @@ PROGRESS_CODEC = StructCodec(_F["progress"]["xdr_struct"], _F["progress"]["field
 HEADER_SIZE = HEADER_CODEC.min_size
 
 _LEN = struct.Struct(">I")
+# Every call and reply goes through the header: a fixed layout of integers,
+# so it is packed with one struct call, its format derived from the facts.
+_INT_FORMATS = {"uint32": "I", "int32": "i", "enum": "i", "uint64": "Q", "int64": "q"}
+_HEADER_STRUCT = struct.Struct(">" + "".join(_INT_FORMATS[f["type"]] for f in _F["header"]["fields"]))
+assert _HEADER_STRUCT.size == HEADER_SIZE
 
 
 class Header(NamedTuple):
@@ -89,7 +92,11 @@ def flag_word(flag: int) -> bytes:
 
 def encode_message(header: Header, payload: bytes = b"") -> bytes:
     """Frame ``header`` followed by an already-encoded payload."""
-    return frame(HEADER_CODEC.encode(header._asdict()) + payload)
+    try:
+        head = _HEADER_STRUCT.pack(*header)
+    except struct.error as e:
+        raise LocalProtocolError(f"bad message header {header}: {e}") from None
+    return frame(head + payload)
 
 
 def decode_header(body: bytes) -> tuple[Header, int]:
@@ -99,9 +106,7 @@ def decode_header(body: bytes) -> tuple[Header, int]:
     """
     if len(body) < HEADER_SIZE:
         raise RemoteProtocolError(f"message of {len(body)} bytes is shorter than a header")
-    u = xdrlib3.Unpacker(body)
-    h = Header(**HEADER_CODEC.unpack_from(u))
-    return h, u.get_position()
+    return Header._make(_HEADER_STRUCT.unpack_from(body)), HEADER_SIZE
 
 
 def encode_error(errno_string: str, message: str) -> bytes:

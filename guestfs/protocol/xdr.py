@@ -105,7 +105,12 @@ def field_codec(field: Mapping[str, Any], structs: Mapping[str, StructCodec]) ->
         return pack_bool, unpack_bool
     if t == "char":
         def pack_char(p: xdrlib3.Packer, v: Any) -> None:
-            b = to_bytes(v, what) if not isinstance(v, int) else bytes([v & 0xFF])
+            if isinstance(v, int):
+                b = bytes([v & 0xFF])
+            elif isinstance(v, str) and len(v) == 1 and ord(v) < 256:
+                b = v.encode("latin-1")  # the inverse of unpack_char's chr()
+            else:
+                b = to_bytes(v, what)
             if len(b) != 1:
                 raise LocalProtocolError(f"{what}: expected one character")
             p.pack_int(b[0] - 256 if b[0] > 127 else b[0])
@@ -262,6 +267,8 @@ class StructCodec:
                 out[name] = unpack(u)
             except xdrlib3.Error as e:
                 raise RemoteProtocolError(f"{self.name}.{name}: {e}") from None
+            except EOFError:  # xdrlib3 signals missing padding this way
+                raise RemoteProtocolError(f"{self.name}.{name}: message truncated") from None
         return out
 
     def encode(self, values: Mapping[str, Any]) -> bytes:
