@@ -34,6 +34,7 @@ $(VENV)/.stamp: pyproject.toml .stamp-deps
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q -e '.[test,libvirt]'
+	$(VPY) -m pip install -q -e examples/guestfs-example-backend
 	touch $@
 
 appliance: venv

@@ -76,6 +76,23 @@ def device_sort_key(name: str) -> tuple:
     return (99, base, 0)
 
 
+def _letters(i: int) -> str:
+    """0 → a, 25 → z, 26 → aa."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(ord("a") + r) + s
+    return s
+
+
+def _index(letters: str) -> int:
+    i = 0
+    for c in letters:
+        i = i * 26 + (ord(c) - ord("a") + 1)
+    return i - 1
+
+
 @lru_cache(maxsize=1)
 def appliance_root_disk() -> str | None:
     """Kernel name of the disk the appliance's / lives on (hidden from callers)."""
@@ -95,15 +112,43 @@ def appliance_root_disk() -> str | None:
     return name
 
 
-def list_disks() -> list[str]:
-    """Whole disks as kernel names (``sda`` …), sorted, the appliance's own excluded."""
+def _attach_key(name: str) -> tuple:
+    """Order disks as they were attached, not as the kernel named them.
+
+    SCSI disks are probed in parallel, so ``sdb`` may be the third drive;
+    their SCSI address (host:channel:target:lun) follows the attach order.
+    """
+    try:
+        addr = os.path.basename(os.path.realpath(os.path.join(SYS_BLOCK, name, "device")))
+    except OSError:
+        addr = ""
+    if re.fullmatch(r"\d+:\d+:\d+:\d+", addr):
+        return (0, tuple(int(x) for x in addr.split(":")), ())
+    return (1, (), device_sort_key(name))
+
+
+def disk_families() -> dict[str, list[str]]:
+    """User disks by name prefix (``sd``, ``vd`` …), each list in attach order."""
     try:
         names = os.listdir(SYS_BLOCK)
     except OSError:
-        return []
+        return {}
     root = appliance_root_disk()
-    disks = [n for n in names if _DISK_RE.match(n) and n != root]
-    return sorted(disks, key=device_sort_key)
+    fams: dict[str, list[str]] = {}
+    for n in names:
+        m = _DISK_RE.match(n)
+        if m and n != root:
+            fams.setdefault(m.group(1), []).append(n)
+    for disks in fams.values():
+        disks.sort(key=_attach_key)
+    return fams
+
+
+def list_disks() -> list[str]:
+    """Whole disks as kernel names, in the order callers number them
+    (``/dev/sda``, ``/dev/sdb`` …); the appliance's own disk excluded."""
+    fams = disk_families()
+    return [d for prefix in sorted(fams) for d in fams[prefix]]
 
 
 def list_partitions_of(disk: str) -> list[str]:
@@ -118,45 +163,67 @@ def list_partitions_of(disk: str) -> list[str]:
 
 
 def canonical_device(name: str) -> str:
-    """``/dev/vda1``/``/dev/hda1`` → ``/dev/sda1``: the names callers use.
+    """The name a caller uses for a kernel device name: ``/dev/sdc1`` is
+    ``/dev/sdb1`` when sdc is the second disk attached; ``/dev/vda`` is
+    ``/dev/sda`` when every user disk is virtio-blk.
 
-    Only when every user disk has that other prefix: with a mix of SCSI and
-    virtio-blk disks the names would collide, so they are returned as they
-    are and the library (which knows each drive's interface) maps them.
+    With a mix of SCSI and virtio-blk disks, virtio names keep their prefix
+    (numbered among themselves) and the library, which knows each drive's
+    interface, maps them.
     """
-    m = re.match(r"^/dev/(hd|vd|xvd|ubd)([a-z]+\d*)$", name)
+    m = re.match(r"^/dev/(sd|hd|vd|xvd|ubd)([a-z]+)(\d*)$", name)
     if not m:
         return name
-    if any(d.startswith("sd") for d in list_disks()):
-        return name
-    return f"/dev/sd{m.group(2)}"
+    prefix, letters, part = m.groups()
+    fams = disk_families()
+    disks = fams.get(prefix, [])
+    kernel = prefix + letters
+    if kernel in disks:
+        letters = _letters(disks.index(kernel))
+    if prefix != "sd" and "sd" not in fams:
+        prefix = "sd"
+    return f"/dev/{prefix}{letters}{part}"
 
 
 def resolve_device(name: str) -> str:
-    """Check a Device argument and return the appliance's name for it.
+    """Check a Device argument and return the appliance's node for it.
+
+    ``/dev/sdX`` is the X-th attached disk (tried as sd, then hd, then vd,
+    as the libguestfs manual says); other names (``/dev/VG/LV``,
+    ``/dev/mapper/…``, ``/dev/md0``) must exist as they are.
 
     :raises DaemonError: if it is not /dev/…, does not exist, or is the appliance disk.
     """
     if not name.startswith("/dev/"):
         raise DaemonError(f"{name}: device name must start with /dev/ (did you mean a path?)", "EINVAL")
-    candidates = [name]
-    m = re.match(r"^/dev/(sd|hd|vd)([a-z]+\d*)$", name)
+    m = re.match(r"^/dev/(sd|hd|vd)([a-z]+)(\d*)$", name)
     if m:
-        candidates += [f"/dev/{p}{m.group(2)}" for p in ("sd", "hd", "vd") if p != m.group(1)]
-    for cand in candidates:
-        real = DEV + cand[4:] if DEV != "/dev" else cand
-        try:
-            st = os.stat(real)
-        except OSError:
-            continue
-        if not (stat.S_ISBLK(st.st_mode) or stat.S_ISCHR(st.st_mode)):
-            continue
+        prefix, letters, part = m.groups()
+        fams = disk_families()
+        idx = _index(letters)
+        for fam in [prefix] + [p for p in ("sd", "hd", "vd") if p != prefix]:
+            disks = fams.get(fam, [])
+            if idx < len(disks):
+                real = f"{DEV}/{disks[idx]}{part}"
+                if _is_device(real):
+                    return real
+                break
+        raise DaemonError(f"{name}: No such file or directory", "ENOENT")
+    real = DEV + name[4:] if DEV != "/dev" else name
+    if _is_device(real):
         root = appliance_root_disk()
         base = os.path.basename(os.path.realpath(real))
-        if root and (base == root or _PART_RE.match(base) and base.rstrip("0123456789") == root):
-            break
-        return real
+        if not (root and (base == root or (_PART_RE.match(base) and base.rstrip("0123456789") == root))):
+            return real
     raise DaemonError(f"{name}: No such file or directory", "ENOENT")
+
+
+def _is_device(path: str) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISBLK(st.st_mode) or stat.S_ISCHR(st.st_mode)
 
 
 def run(argv: Sequence[str], input: bytes | None = None, check: bool = True,
