@@ -48,3 +48,12 @@ def name_to_index(letters: str) -> int:
 
 
 DEVICE_RE = re.compile(r"^/dev/(?:sd|hd|vd|xvd|ubd)([a-z]+)(\d*)$")
+
+
+def device_sort_key(name: str) -> tuple[int, str, int, str]:
+    """Sort /dev/sda < /dev/sdb < /dev/sdaa, partitions by number; other names last."""
+    m = DEVICE_RE.match(name)
+    if not m:
+        return (1, "", 0, name)
+    letters, part = m.groups()
+    return (0, letters.rjust(8), int(part or 0), name)

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from .actions import ACTIONS, Action
+from .drives import device_sort_key
 from .errors import ClosedHandle, GuestFSError, StateError
 from .events import (
     EVENT_ENTER,
@@ -304,7 +305,10 @@ class GuestFS:
             if kind == "RString":
                 r = back(r)
             elif kind == "RStringList":
-                r = [back(x) for x in r]
+                moved = [back(x) for x in r]
+                # Names that changed (virtio-blk drives among SCSI ones) would
+                # break the daemon's drive order: put the list back in order.
+                r = sorted(moved, key=device_sort_key) if moved != r else moved
             else:
                 r = [(back(k) if ret.key_subtype in _DEVICE_RETS else k,
                       back(v) if ret.value_subtype in _DEVICE_RETS else v) for k, v in r]
