@@ -25,7 +25,6 @@ from guestfs.protocol import (
     Message,
     Progress,
     ProtocolError,
-    constants as C,
     decode_chunk,
     decode_header,
     encode_chunk,
@@ -34,6 +33,9 @@ from guestfs.protocol import (
     encode_progress,
     flag_word,
     reply_header,
+)
+from guestfs.protocol import (
+    constants as C,
 )
 
 from . import dispatch
@@ -84,6 +86,10 @@ class Server:
         self.reader = FrameReader()
         self.verbose = verbose
         self._frames: list = []
+        # One receive buffer for the daemon's life: a fresh 256 KiB bytes
+        # object per read costs an mmap and page faults, slow under TCG.
+        self._rbuf = bytearray(256 * 1024)
+        self._rview = memoryview(self._rbuf)
 
     # -- transport ----------------------------------------------------
 
@@ -94,10 +100,10 @@ class Server:
             view = view[n:]
 
     def _fill(self) -> None:
-        data = os.read(self.rfd, 256 * 1024)
-        if not data:
+        n = os.readv(self.rfd, [self._rbuf])
+        if not n:
             raise ConnectionClosed()
-        self._frames.extend(self.reader.feed(data))
+        self._frames.extend(self.reader.feed(self._rview[:n]))
 
     def read_frame(self):
         while not self._frames:

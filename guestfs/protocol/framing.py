@@ -47,7 +47,7 @@ class FrameReader:
         """Bytes received but not yet part of a complete frame."""
         return len(self._buf)
 
-    def feed(self, data: bytes) -> list[Frame]:
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         """Add received bytes; return every frame now complete.
 
         :raises RemoteProtocolError: on a length word that is neither a flag
