@@ -125,6 +125,7 @@ def extract_vmlinux(bzimage: str, dest: str) -> bool:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(elf)
+        os.chmod(tmp, 0o644)
         os.rename(tmp, dest)
     except BaseException:
         os.unlink(tmp)

@@ -1,0 +1,160 @@
+"""Running the guest's own programs (``command``, ``sh``) and daemon housekeeping.
+
+Commands run chrooted into the sysroot with the appliance's ``/dev``,
+``/dev/pts``, ``/proc`` and ``/sys`` bind-mounted over the guest's (when the
+guest has those directories), as libguestfs does; the bind mounts are
+undone afterwards.  File actions live in ``files.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+
+from .. import context
+from ..dispatch import action
+from ..errors import DaemonError
+from .files import run_program, split_lines
+
+#: Appliance directories bind-mounted into the guest for a command, in mount order.
+BIND_DIRS = ("/dev", "/dev/pts", "/proc", "/sys")
+#: The environment's PATH for guest commands (libguestfs's appliance value).
+GUEST_PATH = "/sbin:/usr/sbin:/bin:/usr/bin"
+
+
+def _is_real_dir(path: str) -> bool:
+    """A directory and not a symlink (never bind-mount through a guest's symlink)."""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _bind_mounts() -> list[str]:
+    """Bind-mount the appliance's special filesystems into the sysroot; return what was mounted."""
+    done = []
+    for d in BIND_DIRS:
+        target = context.SYSROOT + d
+        if not os.path.isdir(d) or not _is_real_dir(target):
+            continue
+        if run_program(["mount", "--bind", d, target]).returncode == 0:
+            done.append(target)
+    return done
+
+
+def _unbind(mounted: list[str]) -> None:
+    """Undo :func:`_bind_mounts`, innermost first (lazily if something keeps one busy)."""
+    for target in reversed(mounted):
+        if run_program(["umount", target]).returncode != 0:
+            run_program(["umount", "-l", target])
+
+
+def _enter_sysroot() -> None:
+    """In the child before exec: chroot into the sysroot and start at its /."""
+    os.chroot(context.SYSROOT)
+    os.chdir("/")
+
+
+def run_in_guest(argv: list[str]) -> str:
+    """Run a guest program; return its stdout, or fail with its stderr."""
+    if not argv:
+        raise DaemonError("passed an empty list", "EINVAL")
+    if not context.is_root_mounted():
+        raise DaemonError("you must call 'mount' first to mount the root filesystem", "EINVAL")
+    env = dict(os.environ, PATH=GUEST_PATH)
+    mounted = _bind_mounts()
+    try:
+        cp = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env,
+                            preexec_fn=_enter_sysroot)
+    except OSError as e:  # exec failed: missing program, not executable …
+        raise DaemonError(f"{argv[0]}: {e.strerror}", e.errno) from None
+    finally:
+        _unbind(mounted)
+    if cp.returncode != 0:
+        raise DaemonError(cp.stderr.decode("utf-8", "surrogateescape").rstrip("\n"))
+    # The result travels as a C string in libguestfs: it ends at a NUL.
+    return cp.stdout.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+@action("command")
+def command(arguments: list[str]) -> str:
+    """Run a program from the guest filesystem; its standard output."""
+    return run_in_guest(arguments)
+
+
+@action("command_lines")
+def command_lines(arguments: list[str]) -> list[str]:
+    """Like ``command``, split into lines."""
+    return split_lines(run_in_guest(arguments))
+
+
+@action("sh")
+def sh(command: str) -> str:
+    """Run a shell command line with the guest's /bin/sh."""
+    return run_in_guest(["/bin/sh", "-c", command])
+
+
+@action("sh_lines")
+def sh_lines(command: str) -> list[str]:
+    """Like ``sh``, split into lines."""
+    return split_lines(run_in_guest(["/bin/sh", "-c", command]))
+
+
+@action("ping_daemon")
+def ping_daemon() -> None:
+    """Nothing: proves the daemon answers."""
+
+
+@action("sync")
+def sync() -> None:
+    """Flush every filesystem's dirty data to the disks."""
+    os.sync()
+
+
+# -- debug (unstable, for people debugging the appliance) -------------------------------
+
+def _debug_sh(args: list[str]) -> str:
+    cp = run_program(["/bin/sh", "-c", " ".join(args)])
+    if cp.returncode != 0:
+        raise DaemonError((cp.stderr or cp.stdout).decode("utf-8", "surrogateescape").rstrip("\n"))
+    return cp.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def _debug_ls(args: list[str], long: bool) -> str:
+    cp = run_program(["ls", "-la" if long else "-a", *args])
+    if cp.returncode != 0:
+        raise DaemonError(cp.stderr.decode("utf-8", "surrogateescape").rstrip("\n"))
+    return cp.stdout.decode("utf-8", "surrogateescape")
+
+
+def _debug_fds(args: list[str]) -> str:
+    lines = []
+    for fd in sorted(os.listdir("/proc/self/fd"), key=int):
+        try:
+            lines.append(f"{fd} {os.readlink(f'/proc/self/fd/{fd}')}")
+        except OSError:
+            continue
+    return "\n".join(lines) + "\n"
+
+
+_DEBUG = {
+    "env": lambda a: "".join(f"{k}={v}\n" for k, v in os.environ.items()),
+    "fds": _debug_fds,
+    "ls": lambda a: _debug_ls(a, False),
+    "ll": lambda a: _debug_ls(a, True),
+    "print": lambda a: " ".join(a),
+    "setenv": lambda a: (os.environ.__setitem__(a[0], a[1]) if len(a) == 2 else None) or "",
+    "sh": _debug_sh,
+}
+
+
+@action("debug")
+def debug(subcmd: str, extraargs: list[str]) -> str:
+    """Appliance debugging helpers (``debug help`` lists them); not a stable interface."""
+    if subcmd == "help":
+        return "Commands supported: help " + " ".join(sorted(_DEBUG))
+    fn = _DEBUG.get(subcmd)
+    if fn is None:
+        raise DaemonError(f"use 'debug help 0' to list the supported commands ({subcmd}: unknown)", "EINVAL")
+    return fn(extraargs)

@@ -1,0 +1,451 @@
+"""LVM2: physical volumes, volume groups and logical volumes.
+
+Everything runs through the one ``lvm`` binary.  The appliance has no udev:
+its lvm.conf (written by ``appliance/prepare.py``) makes LVM create the
+/dev/mapper and /dev/VG/LV nodes itself, and the same settings are passed
+on the command line here so the daemon also works with a stock lvm.conf.
+Logical volumes are named /dev/VG/LV; see ``devices.dm_lv_name`` for the
+mapping from device-mapper nodes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from .. import context
+from ..dispatch import action
+from ..errors import DaemonError
+from . import devices
+
+#: Settings for running without udev, lvmetad or dmeventd.
+LVM_CONFIG = ("devices/obtain_device_list_from_udev=0 activation/udev_sync=0 "
+              "activation/udev_rules=0 activation/verify_udev_operations=0 "
+              "activation/monitoring=0 global/use_lvmpolld=0 backup/backup=0 backup/archive=0")
+
+
+def lvm(*args: str, prefix: str | None = None, ok: tuple[int, ...] = (0,)) -> str:
+    """Run an lvm subcommand with the appliance settings; errors as lvm prints them."""
+    sub, rest = args[0], list(args[1:])
+    return devices.tool(["lvm", sub, "--config", LVM_CONFIG, *rest], prefix=prefix, ok=ok)
+
+
+def _report(cmd: str, fields: list[str], *extra: str) -> list[list[str]]:
+    """Rows of an lvm report (pvs/vgs/lvs) with the given fields, sizes in bytes.
+
+    JSON output: no separator can clash with names, tags or empty columns.
+    """
+    out = lvm(cmd, "--reportformat", "json", "--units", "b", "--nosuffix",
+              "-o", ",".join(fields), *extra)
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        raise DaemonError(f"{cmd}: cannot parse lvm's report") from None
+    rows = []
+    for section in doc.get("report", []):
+        for items in section.values():
+            for item in items:
+                vals = [str(v) for v in item.values()]
+                if len(vals) == len(fields):
+                    rows.append(vals)
+    return rows
+
+
+def _has_pv_label(dev: str) -> bool:
+    """True if one of the first four 512-byte sectors holds an LVM2 PV label."""
+    try:
+        fd = os.open(dev, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        head = os.pread(fd, 2048, 0)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return any(head[o:o + 8] == b"LABELONE" and head[o + 24:o + 32] == b"LVM2 001"
+               for o in range(0, len(head) - 31, 512))
+
+
+def lvm_present() -> bool:
+    """Cheap test for any LVM at all: an LVM mapping, or a PV label on some device.
+
+    Every lvm run costs a few tenths of a second under TCG; this reads a
+    couple of KiB per device instead, so the common no-LVM case stays fast.
+    """
+    if not _have_lvm():
+        return False
+    sysblock = context.SYS_BLOCK
+    root = context.appliance_root_disk()
+    try:
+        names = os.listdir(sysblock)
+    except OSError:
+        return True
+    for name in names:
+        if name == root or name.startswith(("ram", "zram", "sr")):
+            continue
+        if name.startswith("dm-"):
+            try:
+                with open(os.path.join(sysblock, name, "dm", "uuid")) as f:
+                    if f.read().startswith("LVM-"):
+                        return True
+            except OSError:
+                pass
+        for dev in [name, *context.list_partitions_of(name)]:
+            if _has_pv_label(devices.dev_node(dev)):
+                return True
+    return False
+
+
+def lv_paths() -> list[str]:
+    """Every user-visible logical volume as /dev/VG/LV (active or not), sorted."""
+    if not lvm_present():
+        return []
+    try:
+        rows = _report("lvs", ["vg_name", "lv_name"], "-S", "lv_role=public")
+    except DaemonError:
+        return []
+    return sorted(f"/dev/{vg}/{lv}" for vg, lv in rows)
+
+
+def _have_lvm() -> bool:
+    return any(os.access(os.path.join(d, "lvm"), os.X_OK)
+               for d in os.environ.get("PATH", "/usr/sbin:/sbin").split(":"))
+
+
+def _int(v: str) -> int:
+    try:
+        return int(v)
+    except ValueError:
+        return -1
+
+
+def _pct(v: str) -> float:
+    """An lvm percentage field; empty means "not applicable" (-1)."""
+    try:
+        return float(v)
+    except ValueError:
+        return -1.0
+
+
+# -- listing ---------------------------------------------------------------------
+
+
+@action("pvs")
+def pvs() -> list[str]:
+    """Physical volumes by device name."""
+    if not lvm_present():
+        return []
+    return [r[0] for r in _report("pvs", ["pv_name"])]
+
+
+@action("vgs")
+def vgs() -> list[str]:
+    """Volume group names."""
+    if not lvm_present():
+        return []
+    return [r[0] for r in _report("vgs", ["vg_name"])]
+
+
+@action("lvs")
+def lvs() -> list[str]:
+    """Logical volumes as /dev/VG/LV (hidden and internal volumes excluded)."""
+    return lv_paths()
+
+
+_PV_FIELDS = ["pv_name", "pv_uuid", "pv_fmt", "pv_size", "dev_size", "pv_free", "pv_used",
+              "pv_attr", "pv_pe_count", "pv_pe_alloc_count", "pv_tags", "pe_start",
+              "pv_mda_count", "pv_mda_free"]
+_VG_FIELDS = ["vg_name", "vg_uuid", "vg_fmt", "vg_attr", "vg_size", "vg_free", "vg_sysid",
+              "vg_extent_size", "vg_extent_count", "vg_free_count", "max_lv", "max_pv",
+              "pv_count", "lv_count", "snap_count", "vg_seqno", "vg_tags", "vg_mda_count",
+              "vg_mda_free"]
+_LV_FIELDS = ["lv_name", "lv_uuid", "lv_attr", "lv_major", "lv_minor", "lv_kernel_major",
+              "lv_kernel_minor", "lv_size", "seg_count", "origin", "snap_percent",
+              "copy_percent", "move_pv", "lv_tags", "mirror_log", "modules"]
+_STRING_FIELDS = {"pv_name", "pv_fmt", "pv_attr", "pv_tags", "vg_name", "vg_fmt", "vg_attr",
+                  "vg_sysid", "vg_tags", "lv_name", "lv_attr", "origin", "move_pv", "lv_tags",
+                  "mirror_log", "modules"}
+
+
+def _structs(cmd: str, fields: list[str], *extra: str) -> list[dict[str, Any]]:
+    """lvm report rows as dicts with the struct's field types."""
+    out = []
+    for row in _report(cmd, fields, *extra):
+        d: dict[str, Any] = {}
+        for name, v in zip(fields, row):
+            if name.endswith("_uuid"):
+                d[name] = v.replace("-", "")
+            elif name.endswith("_percent"):
+                d[name] = _pct(v)
+            elif name in _STRING_FIELDS:
+                d[name] = v
+            else:
+                d[name] = _int(v)
+        out.append(d)
+    return out
+
+
+@action("pvs_full")
+def pvs_full() -> list[dict[str, Any]]:
+    """Physical volumes with every field of the lvm_pv struct."""
+    rows = _structs("pvs", _PV_FIELDS)
+    for r in rows:
+        r["pv_name"] = devices.mountable_name(r["pv_name"])
+    return rows
+
+
+@action("vgs_full")
+def vgs_full() -> list[dict[str, Any]]:
+    """Volume groups with every field of the lvm_vg struct."""
+    return _structs("vgs", _VG_FIELDS)
+
+
+@action("lvs_full")
+def lvs_full() -> list[dict[str, Any]]:
+    """Logical volumes with every field of the lvm_lv struct."""
+    return _structs("lvs", _LV_FIELDS, "-S", "lv_role=public")
+
+
+# -- creating and removing ------------------------------------------------------
+
+
+@action("pvcreate")
+def pvcreate(device: str) -> None:
+    """Make a device an LVM physical volume (overwriting whatever was there)."""
+    lvm("pvcreate", "--force", "--force", "--yes", device)
+
+
+@action("vgcreate")
+def vgcreate(volgroup: str, physvols: list[str]) -> None:
+    """Create a volume group from physical volumes."""
+    lvm("vgcreate", "--yes", volgroup, *physvols)
+
+
+@action("lvcreate")
+def lvcreate(logvol: str, volgroup: str, mbytes: int) -> None:
+    """Create a logical volume of ``mbytes`` MiB."""
+    lvm("lvcreate", "--yes", "-L", f"{mbytes}m", "-n", logvol, volgroup)
+    _wait_lv(volgroup, logvol)
+
+
+@action("lvcreate_free")
+def lvcreate_free(logvol: str, volgroup: str, percent: int) -> None:
+    """Create a logical volume using ``percent`` of the group's free space."""
+    if not 0 <= percent <= 100:
+        raise DaemonError(f"percentage must be [0..100] (was {percent})", "EINVAL")
+    lvm("lvcreate", "--yes", "-l", f"{percent}%FREE", "-n", logvol, volgroup)
+    _wait_lv(volgroup, logvol)
+
+
+@action("pvremove")
+def pvremove(device: str) -> None:
+    """Wipe the LVM label of a physical volume (which may belong to a group)."""
+    lvm("pvremove", "--force", "--force", "--yes", device)
+
+
+@action("vgremove")
+def vgremove(vgname: str) -> None:
+    """Remove a volume group and every logical volume in it."""
+    lvm("vgremove", "--force", vgname)
+
+
+@action("lvremove")
+def lvremove(device: str) -> None:
+    """Remove a logical volume (or, given /dev/VG, all of the group's volumes)."""
+    lvm("lvremove", "--force", device)
+
+
+@action("lvm_remove_all")
+def lvm_remove_all() -> None:
+    """Remove every LV, VG and PV; then drop stale LVM mappings left by wiped disks."""
+    if not lvm_present():
+        return
+    for lv in lv_paths():
+        lvm("lvremove", "--force", lv, prefix=f"lvremove: {lv}")
+    for vg in vgs():
+        lvm("vgremove", "--force", vg, prefix=f"vgremove: {vg}")
+    for pv in pvs():
+        lvm("pvremove", "--force", "--force", "--yes", pv, prefix=f"pvremove: {pv}")
+    _remove_stale_mappings()
+
+
+def _remove_stale_mappings() -> None:
+    """Remove LVM device-mapper devices whose group no longer exists (best effort)."""
+    known = set(lv_paths())
+    sysblock = context.SYS_BLOCK
+    try:
+        names = [n for n in os.listdir(sysblock) if n.startswith("dm-")]
+    except OSError:
+        return
+    for k in names:
+        try:
+            with open(os.path.join(sysblock, k, "dm", "uuid")) as f:
+                uuid = f.read().strip()
+            with open(os.path.join(sysblock, k, "dm", "name")) as f:
+                name = f.read().strip()
+        except OSError:
+            continue
+        if not uuid.startswith("LVM-") or os.listdir(os.path.join(sysblock, k, "holders")):
+            continue
+        lv = devices.dm_lv_name(devices.dev_node(k))
+        if lv in known:
+            continue
+        try:
+            devices.tool(["dmsetup", "remove", name])
+        except DaemonError:
+            continue
+        if lv:
+            try:
+                os.unlink(lv)
+                os.rmdir(os.path.dirname(lv))
+            except OSError:
+                pass
+
+
+# -- activation and scanning ----------------------------------------------------
+
+
+def _mknodes() -> None:
+    """Make sure /dev/VG/LV links exist for active volumes (no udev to do it)."""
+    try:
+        lvm("vgmknodes")
+    except DaemonError:
+        pass
+
+
+def _wait_lv(vg: str, lv: str) -> None:
+    """Wait (bounded) for a new volume's /dev/VG/LV node."""
+    path = f"/dev/{vg}/{lv}"
+    if not os.path.exists(path):
+        _mknodes()
+
+
+@action("vg_activate")
+def vg_activate(activate: bool, volgroups: list[str]) -> None:
+    """Activate or deactivate the LVs of some groups (all groups if the list is empty)."""
+    lvm("vgchange", "-a", "y" if activate else "n", *volgroups, prefix="vgchange")
+
+
+@action("vg_activate_all")
+def vg_activate_all(activate: bool) -> None:
+    """Activate or deactivate every logical volume."""
+    vg_activate(activate, [])
+
+
+@action("lvm_scan")
+def lvm_scan(activate: bool) -> None:
+    """Rescan devices for LVM metadata, then optionally activate everything found."""
+    lvm("vgscan")
+    if activate:
+        vg_activate(True, [])
+
+
+@action("vgscan")
+def vgscan() -> None:
+    """Deprecated: rescan for volume groups."""
+    lvm("vgscan")
+
+
+# -- resizing and renaming ------------------------------------------------------
+
+
+@action("lvresize")
+def lvresize(device: str, mbytes: int) -> None:
+    """Set the size of a logical volume in MiB (no filesystem is resized)."""
+    lvm("lvresize", "--force", "-L", f"{mbytes}m", device)
+
+
+@action("lvresize_free")
+def lvresize_free(lv: str, percent: int) -> None:
+    """Grow a logical volume by ``percent`` of the group's free space."""
+    if not 0 <= percent <= 100:
+        raise DaemonError(f"percentage must be [0..100] (was {percent})", "EINVAL")
+    lvm("lvresize", "-l", f"+{percent}%FREE", lv)
+
+
+@action("pvresize")
+def pvresize(device: str) -> None:
+    """Resize a physical volume to its device's size."""
+    lvm("pvresize", device, prefix=devices.display(device))
+
+
+@action("pvresize_size")
+def pvresize_size(device: str, size: int) -> None:
+    """Resize a physical volume to ``size`` bytes."""
+    lvm("pvresize", "--yes", "--setphysicalvolumesize", f"{size}b", device,
+        prefix=devices.display(device))
+
+
+@action("lvrename")
+def lvrename(logvol: str, newlogvol: str) -> None:
+    """Rename a logical volume (/dev/VG/OLD → NEW or /dev/VG/NEW)."""
+    lvm("lvrename", logvol, newlogvol)
+
+
+@action("vgrename")
+def vgrename(volgroup: str, newvolgroup: str) -> None:
+    """Rename a volume group."""
+    lvm("vgrename", volgroup, newvolgroup)
+
+
+# -- names and UUIDs --------------------------------------------------------------
+
+
+@action("lvm_canonical_lv_name")
+def lvm_canonical_lv_name(lvname: str) -> str:
+    """/dev/mapper/VG-LV (or any other name of an LV) → /dev/VG/LV."""
+    if not lvname.startswith("/dev/"):
+        raise DaemonError(f"{lvname}: not a device name", "EINVAL")
+    try:
+        os.stat(lvname)
+    except OSError as e:
+        raise DaemonError(f"stat: {lvname}: {e.strerror}", e.errno) from None
+    name = devices.dm_lv_name(lvname)
+    if name is None:
+        raise DaemonError(f"{lvname}: not a logical volume", "EINVAL")
+    return name
+
+
+def _uuid_of(cmd: str, field: str, target: str) -> str:
+    rows = _report(cmd, [field], target)
+    if not rows:
+        raise DaemonError(f"{target}: no {field} reported by lvm", "EINVAL")
+    return rows[0][0]
+
+
+@action("pvuuid")
+def pvuuid(device: str) -> str:
+    """The UUID of a physical volume (lvm's dashed form)."""
+    return _uuid_of("pvs", "pv_uuid", device)
+
+
+@action("vguuid")
+def vguuid(vgname: str) -> str:
+    """The UUID of a volume group."""
+    return _uuid_of("vgs", "vg_uuid", vgname)
+
+
+@action("lvuuid")
+def lvuuid(device: str) -> str:
+    """The UUID of a logical volume."""
+    return _uuid_of("lvs", "lv_uuid", device)
+
+
+@action("vglvuuids")
+def vglvuuids(vgname: str) -> list[str]:
+    """UUIDs of the logical volumes in a group."""
+    try:
+        return [r[0] for r in _report("lvs", ["lv_uuid"], vgname)]
+    except DaemonError as e:
+        raise DaemonError(f"{vgname}: {e}") from None
+
+
+@action("vgpvuuids")
+def vgpvuuids(vgname: str) -> list[str]:
+    """UUIDs of the physical volumes in a group."""
+    try:
+        return [r[0] for r in _report("vgs", ["pv_uuid"], vgname)]
+    except DaemonError as e:
+        raise DaemonError(f"{vgname}: {e}") from None
