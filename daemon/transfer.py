@@ -11,11 +11,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from guestfs.protocol import constants as C
+from guestfs.protocol import encode_chunk
 
 from .errors import DaemonError
 
 if TYPE_CHECKING:
     from .server import CallState
+
+
+#: What precedes the data of every full-size chunk frame (length word, cancel flag, data length).
+_FULL_CHUNK_HEAD = encode_chunk(bytes(C.MAX_CHUNK_SIZE))[:-C.MAX_CHUNK_SIZE]
 
 
 class Cancelled(Exception):
@@ -84,9 +89,10 @@ class FileOut:
         """
         self.start()
         self._pending += data
-        while len(self._pending) >= C.MAX_CHUNK_SIZE:
-            self._send(bytes(self._pending[: C.MAX_CHUNK_SIZE]))
-            del self._pending[: C.MAX_CHUNK_SIZE]
+        full = len(self._pending) // C.MAX_CHUNK_SIZE * C.MAX_CHUNK_SIZE
+        if full:
+            # All whole chunks go out in one write: 8 KiB writes are slow under TCG.
+            self._send_many(full)
 
     def _send(self, chunk: bytes) -> None:
         server = self._call.server
@@ -94,6 +100,28 @@ class FileOut:
             raise Cancelled()
         server.send_chunk(chunk)
         self.sent += len(chunk)
+        self._call.progress(self.sent, self.total)
+
+    def _send_many(self, n: int) -> None:
+        """Send the first ``n`` pending bytes (whole chunks) with one write."""
+        server = self._call.server
+        if server.library_cancelled():
+            raise Cancelled()
+        step = C.MAX_CHUNK_SIZE
+        # Frames laid out in place (what encode_chunk makes, without its copies).
+        head = len(_FULL_CHUNK_HEAD)
+        frames = bytearray(n // step * (head + step))
+        src = memoryview(self._pending)
+        o = 0
+        for i in range(0, n, step):
+            frames[o:o + head] = _FULL_CHUNK_HEAD
+            o += head
+            frames[o:o + step] = src[i:i + step]
+            o += step
+        src.release()
+        server.write(frames)
+        del self._pending[:n]
+        self.sent += n
         self._call.progress(self.sent, self.total)
 
     def copy_from_fd(self, fd: int) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .actions import Action
-from .errors import GuestFSError
+from .errors import GuestFSError, UserCancelled
 from .protocol import (
     CancelFlag,
     FrameReader,
@@ -159,11 +159,18 @@ class RPCClient:
         cancelled = False
         if act.filein is not None:
             cancelled = self._send_file(upload)
-        ret_payload = self._reply(act, serial)
+        try:
+            ret_payload = self._reply(act, serial)
+        except GuestFSError:
+            if cancelled and not self.broken:
+                # The daemon answers our cancel chunk with its own error;
+                # the caller should learn that they cancelled, as in libguestfs.
+                raise UserCancelled() from None
+            raise
         if act.fileout is not None:
             self._receive_file(download)
         if cancelled:
-            raise GuestFSError("operation cancelled by user", "EINTR")
+            raise UserCancelled()
         try:
             return act.decode_ret(ret_payload)
         except ProtocolError as e:
@@ -231,11 +238,11 @@ class RPCClient:
                 self._break(f"bad chunk from the appliance: {e}")
             if chunk.cancel:
                 if sent_cancel:
-                    raise GuestFSError("operation cancelled by user", "EINTR")
+                    raise UserCancelled()
                 raise GuestFSError("file receive cancelled by daemon", "EIO")
             if not chunk.data:
                 if sent_cancel:
-                    raise GuestFSError("operation cancelled by user", "EINTR")
+                    raise UserCancelled()
                 return
             if sink is not None and not sent_cancel:
                 sink.write(chunk.data)

@@ -25,3 +25,11 @@ class StateError(GuestFSError):
     def __init__(self, message: str, actual: object = None, required: object = None) -> None:
         super().__init__(message, "EINVAL")
         self.actual, self.required = actual, required
+
+
+class UserCancelled(GuestFSError):
+    """A file transfer stopped by ``user_cancel()``; its message has no call
+    name in front, as in libguestfs."""
+
+    def __init__(self) -> None:
+        super().__init__("operation cancelled by user", "EINTR")

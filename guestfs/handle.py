@@ -14,13 +14,14 @@ import inspect
 import logging
 import os
 import sys
+import warnings
 import weakref
 from collections.abc import Mapping
 from typing import IO, Any
 
 from .actions import ACTIONS, Action
 from .drives import device_sort_key
-from .errors import ClosedHandle, GuestFSError, StateError
+from .errors import ClosedHandle, GuestFSError, StateError, UserCancelled
 from .events import (
     EVENT_ENTER,
     EVENT_LIBRARY,
@@ -341,7 +342,7 @@ def _open_local(path: str, mode: str) -> tuple[IO[bytes], int]:
 def _prefix_error(e: GuestFSError, name: str) -> None:
     """Prefix an error message with the name of the daemon call that failed."""
     msg = str(e)
-    if not msg.startswith(name + ": "):
+    if not isinstance(e, UserCancelled) and not msg.startswith(name + ": "):
         e.args = (f"{name}: {msg}",)
 
 
@@ -438,7 +439,12 @@ def _make_method(act: Action) -> Any:
     sig = inspect.Signature(params)
     bind = sig.bind
 
+    deprecated = (f"use GuestFS.{act.deprecated_by}() instead of GuestFS.{act.name}()"
+                  if act.deprecated_by else None)
+
     def method(*a: Any, **kw: Any) -> Any:
+        if deprecated is not None:
+            warnings.warn(deprecated, DeprecationWarning, stacklevel=2)
         try:
             bound = bind(*a, **kw)
         except TypeError as e:

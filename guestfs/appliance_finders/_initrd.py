@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 NEWC_MAGIC = b"070701"
 TRAILER = "TRAILER!!!"
-#: Modules the initrd must load: virtio transports (PCI, and MMIO for microvm),
+#: Modules the initrd must load: the virtio PCI transport,
 #: root disk (virtio-scsi or virtio-blk),
 #: its file system (ext4 wants crc32c even for ext2), the daemon's channel and the entropy source.
-INITRD_MODULES = ("virtio_pci", "virtio_mmio", "virtio_scsi", "virtio_blk", "sd_mod", "ext4",
+INITRD_MODULES = ("virtio_pci", "virtio_scsi", "virtio_blk", "sd_mod", "ext4",
                   "crc32c_generic", "virtio_console", "virtio_rng")
 
 

@@ -68,8 +68,6 @@ class ConsoleLog:
 
     def _run(self) -> None:
         buf = b""
-        verbose = self.handle._settings["verbose"]
-        events = self.handle._events
         while True:
             try:
                 data = os.read(self._fd, 65536)
@@ -83,15 +81,22 @@ class ConsoleLog:
                 lines.append(buf)
                 buf = b""
             for line in lines:
-                line = line.rstrip(b"\r")
-                self.tail.append(line.decode("utf-8", "replace"))
-                if events.wants(EVENT_APPLIANCE):
-                    events.emit(EVENT_APPLIANCE, line + b"\n")
-                elif verbose:
-                    sys.stderr.write(line.decode("utf-8", "replace") + "\n")
-        if buf:
-            self.tail.append(buf.decode("utf-8", "replace"))
+                self._deliver(line)
+        if buf:  # the last words of a VM that died mid-line are not lost
+            self._deliver(buf)
         os.close(self._fd)
+
+    def _deliver(self, line: bytes) -> None:
+        """Keep one console line in the tail and pass it to events or stderr."""
+        # Callbacks run on this thread: a slow one stops the reading, so the
+        # pipe fills and qemu waits (back-pressure) instead of memory growing.
+        line = line.rstrip(b"\r")
+        self.tail.append(line.decode("utf-8", "replace"))
+        events = self.handle._events
+        if events.wants(EVENT_APPLIANCE):
+            events.emit(EVENT_APPLIANCE, line + b"\n")
+        elif self.handle._settings["verbose"]:  # read per line: set_verbose works at any time
+            sys.stderr.write(line.decode("utf-8", "replace") + "\n")
 
     def join(self, timeout: float = 2.0) -> None:
         """Wait for the reader to see the end of the console."""

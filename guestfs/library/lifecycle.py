@@ -136,6 +136,8 @@ def close_handle(g: GuestFS) -> None:
     """Everything ``close()`` does: shut down, delete files, fire EVENT_CLOSE once."""
     if g._closed:
         return
+    if g._settings["trace"]:
+        g._trace("close")  # libguestfs traces close (with no return line)
     try:
         if g._client is not None:
             try:
@@ -160,3 +162,9 @@ def c_pointer(g: GuestFS) -> int:
     return id(g)
 
 
+
+
+@library_action("version")
+def version(g: GuestFS) -> dict[str, int | str]:
+    """The libguestfs API level this library implements (1.48.6)."""
+    return {"major": 1, "minor": 48, "release": 6, "extra": ""}

@@ -459,3 +459,16 @@ def test_bool_accepts_integers(g: guestfs.GuestFS) -> None:
     assert g.get_verbose() == 1
     g.set_verbose(0)
     assert g.get_verbose() == 0
+
+
+def test_deprecated_calls_warn_like_the_stock_binding() -> None:
+    g = guestfs.GuestFS(environment=False)
+    with pytest.warns(DeprecationWarning, match=r"use GuestFS\.set_hv\(\) instead of GuestFS\.set_qemu\(\)"):
+        g.set_qemu(None)
+    g.close()
+
+
+def test_version_is_the_api_level_implemented() -> None:
+    g = guestfs.GuestFS(environment=False)
+    assert g.version() == {"major": 1, "minor": 48, "release": 6, "extra": ""}
+    g.close()

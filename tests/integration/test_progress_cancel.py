@@ -1,0 +1,165 @@
+"""Progress events of long calls and ``user_cancel`` in the real appliance.
+
+Progress: 100 MiB upload and download, and a long non-transfer call, give
+rate-limited events with one (proc, serial), climbing positions and a
+final event at the total.  Cancel: from a progress callback or another
+thread, in either direction; the call fails saying it was cancelled and
+the handle carries on.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pytest
+
+import guestfs
+from guestfs.actions import ACTIONS
+
+pytestmark = pytest.mark.appliance
+
+MIB = 1024 * 1024
+BIG = 100 * MIB
+SDB_SIZE = 256 * MIB
+
+
+class Progress:
+    """A progress callback that records each array and may run a hook on it."""
+
+    def __init__(self, hook: Callable[[list[int]], None] | None = None) -> None:
+        self.arrays: list[list[int]] = []
+        self.hook = hook
+        self.first = threading.Event()
+
+    def __call__(self, ev: int, eh: int, buf: Any, array: Sequence[int]) -> None:
+        assert ev == guestfs.EVENT_PROGRESS and buf is None
+        self.arrays.append(list(array))
+        self.first.set()
+        if self.hook is not None:
+            self.hook(list(array))
+
+
+def check_progress(arrays: list[list[int]], action: str, total: int) -> int:
+    """Check one call's progress events; returns the call's serial."""
+    assert arrays, f"no progress events for {action}"
+    assert {tuple(a[:2]) for a in arrays} == {(ACTIONS[action].proc_nr, arrays[0][1])}
+    positions = [a[2] for a in arrays]
+    assert positions == sorted(positions) and positions[0] > 0
+    assert {a[3] for a in arrays} == {total}
+    assert positions[-1] == total
+    return arrays[0][1]
+
+
+def sparse_file(path: Any, size: int) -> str:
+    """A local file of ``size`` zero bytes that costs no disk space."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+    return str(path)
+
+
+def assert_usable(g: Any, tmp_path: Any) -> None:
+    """The handle still transfers data both ways, byte for byte."""
+    data = os.urandom(MIB + 123)
+    src = tmp_path / "after-src"
+    src.write_bytes(data)
+    g.upload(str(src), "/after")
+    dst = tmp_path / "after-dst"
+    g.download("/after", str(dst))
+    assert dst.read_bytes() == data
+    assert g.filesize("/after") == len(data)
+
+
+@pytest.mark.slow
+def test_progress_of_100mib_upload_and_download(gfs: Any, tmp_path: Any) -> None:
+    g = gfs
+    rec = Progress()
+    eh = g.set_event_callback(rec, guestfs.EVENT_PROGRESS)
+    try:
+        t0 = time.monotonic()
+        g.upload(sparse_file(tmp_path / "src", BIG), "/big")
+        elapsed = time.monotonic() - t0
+        up = check_progress(rec.arrays, "upload", BIG)
+        # Rate-limited: about one event per third of a second, plus the last.
+        assert len(rec.arrays) <= elapsed * 3 + 2
+
+        rec.arrays.clear()
+        dst = tmp_path / "dst"
+        t0 = time.monotonic()
+        g.download("/big", str(dst))
+        elapsed = time.monotonic() - t0
+        down = check_progress(rec.arrays, "download", BIG)
+        assert len(rec.arrays) <= elapsed * 3 + 2
+        assert down != up
+        assert dst.stat().st_size == BIG
+
+        # Short calls stay silent.
+        rec.arrays.clear()
+        g.upload(sparse_file(tmp_path / "small", 4096), "/small")
+        g.download("/small", str(tmp_path / "small-back"))
+        g.touch("/t")
+        assert rec.arrays == []
+    finally:
+        g.delete_event_callback(eh)
+
+
+@pytest.mark.slow
+def test_progress_of_a_long_daemon_call(g: Any) -> None:
+    rec = Progress()
+    eh = g.set_event_callback(rec, guestfs.EVENT_PROGRESS)
+    try:
+        g.zero_device("/dev/sdb")
+    finally:
+        g.delete_event_callback(eh)
+    check_progress(rec.arrays, "zero_device", SDB_SIZE)
+
+
+def _start(g: Any, direction: str, tmp_path: Any) -> tuple[Callable[[], None], int]:
+    """The transfer to cancel and its size."""
+    if direction == "upload":
+        src = sparse_file(tmp_path / "src", BIG)
+        return lambda: g.upload(src, "/big"), BIG
+    dst = str(tmp_path / "dst")
+    return lambda: g.download("/dev/sdb", dst), SDB_SIZE
+
+
+@pytest.mark.parametrize("direction", ["upload", "download"])
+@pytest.mark.parametrize("canceller", ["progress callback", "another thread"])
+def test_user_cancel(gfs: Any, tmp_path: Any, direction: str, canceller: str) -> None:
+    g = gfs
+    transfer, size = _start(g, direction, tmp_path)
+    rec = Progress(hook=(lambda a: g.user_cancel()) if canceller == "progress callback" else None)
+    eh = g.set_event_callback(rec, guestfs.EVENT_PROGRESS)
+    thread = None
+    if canceller == "another thread":
+        def cancel_when_started() -> None:
+            if rec.first.wait(300):
+                g.user_cancel()
+        thread = threading.Thread(target=cancel_when_started)
+        thread.start()
+    try:
+        with pytest.raises(RuntimeError, match="operation cancelled by user") as ei:
+            transfer()
+    finally:
+        rec.first.set()
+        if thread is not None:
+            thread.join()
+        g.delete_event_callback(eh)
+    assert ei.value.errno == "EINTR"
+    # Cancelled in the middle: well before the end.
+    assert rec.arrays and rec.arrays[-1][2] < size
+    if direction == "download":
+        assert os.path.getsize(tmp_path / "dst") < size
+    assert_usable(g, tmp_path)
+
+
+def test_user_cancel_with_no_transfer_is_harmless(gfs: Any, tmp_path: Any) -> None:
+    g = gfs
+    g.user_cancel()
+    t = threading.Thread(target=g.user_cancel)
+    t.start()
+    t.join()
+    assert_usable(g, tmp_path)
