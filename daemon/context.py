@@ -41,9 +41,14 @@ def is_root_mounted() -> bool:
     stat calls) instead of parsing /proc/self/mounts.
     """
     try:
-        return os.stat(SYSROOT).st_dev != os.stat(os.path.dirname(SYSROOT) or "/").st_dev
+        if os.stat(SYSROOT).st_dev != os.stat(os.path.dirname(SYSROOT) or "/").st_dev:
+            return True
     except OSError:
         return False
+    # Filesystems mounted on mkmountpoint directories below an unmounted
+    # sysroot count too, as in libguestfs (mount_loop /cd/x.img /sqsh).
+    prefix = SYSROOT.rstrip("/") + "/"
+    return any(mp.startswith(prefix) for _, mp in read_mounts())
 
 
 def read_mounts() -> list[tuple[str, str]]:

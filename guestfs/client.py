@@ -223,8 +223,14 @@ class RPCClient:
         return False
 
     def _receive_file(self, sink: IO[bytes] | None) -> None:
-        """Write the daemon's chunks to ``sink`` until the end chunk."""
+        """Write the daemon's chunks to ``sink`` until the end chunk.
+
+        If the sink fails (a local disk full, a file that cannot be made),
+        the rest of the stream is still read, so the connection stays in
+        step, and the sink's error is raised at the end.
+        """
         sent_cancel = False
+        sink_error: Exception | None = None
         while True:
             if self.cancel_requested and not sent_cancel:
                 self._send(flag_word(C.CANCEL_FLAG))
@@ -243,6 +249,12 @@ class RPCClient:
             if not chunk.data:
                 if sent_cancel:
                     raise UserCancelled()
+                if sink_error is not None:
+                    raise sink_error
                 return
-            if sink is not None and not sent_cancel:
-                sink.write(chunk.data)
+            if sink is not None and not sent_cancel and sink_error is None:
+                try:
+                    sink.write(chunk.data)
+                except (OSError, GuestFSError) as e:
+                    sink_error = e if isinstance(e, GuestFSError) else GuestFSError(
+                        f"writing the downloaded data: {e}")

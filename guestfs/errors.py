@@ -27,9 +27,12 @@ class StateError(GuestFSError):
         self.actual, self.required = actual, required
 
 
-class UserCancelled(GuestFSError):
-    """A file transfer stopped by ``user_cancel()``; its message has no call
-    name in front, as in libguestfs."""
+class UnprefixedError(GuestFSError):
+    """An error whose message libguestfs gives without the call's name in front."""
+
+
+class UserCancelled(UnprefixedError):
+    """A file transfer stopped by ``user_cancel()``."""
 
     def __init__(self) -> None:
         super().__init__("operation cancelled by user", "EINTR")

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from .actions import ACTIONS, Action
 from .drives import device_sort_key
-from .errors import ClosedHandle, GuestFSError, StateError, UserCancelled
+from .errors import ClosedHandle, GuestFSError, StateError, UnprefixedError
 from .events import (
     EVENT_ENTER,
     EVENT_LIBRARY,
@@ -233,14 +233,14 @@ class GuestFS:
         hook = None
         wire: dict[str, Any] = {}
         upload: IO[bytes] | None = None
-        download: IO[bytes] | None = None
+        download: _LocalSink | None = None
         size = 0
         try:
             for a, v in zip(act.args, args):
                 if a.subtype == "FileIn":
                     upload, size = _open_local(v, "rb")
                 elif a.subtype == "FileOut":
-                    download, _ = _open_local(v, "wb")
+                    download = _LocalSink(v)
                 else:
                     if a.subtype in _DEVICE_SUBTYPES and isinstance(v, str) and v.startswith("/dev/"):
                         hook = hook or self._plugin_hook()
@@ -249,7 +249,10 @@ class GuestFS:
                         hook = hook or self._plugin_hook()
                         v = [hook.guestfs_device_to_appliance(name=x, handle=self) or x for x in v]
                     wire[a.name] = v
-            return self._call_client(client, act, wire, opts, upload, size, download)
+            r = self._call_client(client, act, wire, opts, upload, size, download)
+            if download is not None:
+                download.write(b"")  # an empty download still makes the file
+            return r
         finally:
             for f in (upload, download):
                 if f is not None:
@@ -323,12 +326,30 @@ class GuestFS:
             self._events.emit(EVENT_PROGRESS, None, (proc, serial, position, total))
 
 
+class _LocalSink:
+    """A FileOut's local file, created only once the daemon has accepted the
+    call (a refused download leaves nothing behind, as in libguestfs)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.f: IO[bytes] | None = None
+
+    def write(self, data: bytes) -> None:
+        if self.f is None:
+            self.f, _ = _open_local(self.path, "wb")
+        self.f.write(data)
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.close()
+
+
 def _open_local(path: str, mode: str) -> tuple[IO[bytes], int]:
     """Open a FileIn/FileOut local file; errors name the file."""
     try:
         f = open(path, mode)  # noqa: SIM115 - closed by the caller
     except OSError as e:
-        raise GuestFSError(f"open: {path}: {e.strerror}", None) from None
+        raise UnprefixedError(f"open: {path}: {e.strerror}", None) from None
     size = 0
     if "r" in mode:
         try:
@@ -341,9 +362,8 @@ def _open_local(path: str, mode: str) -> tuple[IO[bytes], int]:
 
 def _prefix_error(e: GuestFSError, name: str) -> None:
     """Prefix an error message with the name of the daemon call that failed."""
-    msg = str(e)
-    if not isinstance(e, UserCancelled) and not msg.startswith(name + ": "):
-        e.args = (f"{name}: {msg}",)
+    if not isinstance(e, UnprefixedError):
+        e.args = (f"{name}: {e}",)
 
 
 #: libguestfs traces at most this many bytes of a buffer.

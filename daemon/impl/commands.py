@@ -8,9 +8,12 @@ undone afterwards.  File actions live in ``files.py``.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import stat
 import subprocess
+from functools import lru_cache
+from typing import Any
 
 from .. import context
 from ..dispatch import action
@@ -21,6 +24,9 @@ from .files import run_program, split_lines
 BIND_DIRS = ("/dev", "/dev/pts", "/proc", "/sys")
 #: The environment's PATH for guest commands (libguestfs's appliance value).
 GUEST_PATH = "/sbin:/usr/sbin:/bin:/usr/bin"
+#: <sys/mount.h>: mount(2)'s bind flag, umount2(2)'s lazy flag.
+MS_BIND = 4096
+MNT_DETACH = 2
 
 
 def _is_real_dir(path: str) -> bool:
@@ -31,23 +37,48 @@ def _is_real_dir(path: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def _libc() -> Any:
+    """libc's mount(2)/umount2(2): a bind mount per command without running mount(8)."""
+    lib = ctypes.CDLL(None, use_errno=True)
+    lib.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
+    lib.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    return lib
+
+
+def _bind(src: str, target: str) -> bool:
+    """Bind-mount ``src`` on ``target``; False if that failed."""
+    try:
+        return _libc().mount(os.fsencode(src), os.fsencode(target), None, MS_BIND, None) == 0
+    except (OSError, AttributeError):  # no usable libc through ctypes: use mount(8)
+        return run_program(["mount", "--bind", src, target]).returncode == 0
+
+
+def _unmount(target: str) -> None:
+    """Unmount ``target``, lazily if something still keeps it busy."""
+    try:
+        lib = _libc()
+        if lib.umount2(os.fsencode(target), 0) != 0:
+            lib.umount2(os.fsencode(target), MNT_DETACH)
+    except (OSError, AttributeError):
+        if run_program(["umount", target]).returncode != 0:
+            run_program(["umount", "-l", target])
+
+
 def _bind_mounts() -> list[str]:
     """Bind-mount the appliance's special filesystems into the sysroot; return what was mounted."""
     done = []
     for d in BIND_DIRS:
         target = context.SYSROOT + d
-        if not os.path.isdir(d) or not _is_real_dir(target):
-            continue
-        if run_program(["mount", "--bind", d, target]).returncode == 0:
+        if os.path.isdir(d) and _is_real_dir(target) and _bind(d, target):
             done.append(target)
     return done
 
 
 def _unbind(mounted: list[str]) -> None:
-    """Undo :func:`_bind_mounts`, innermost first (lazily if something keeps one busy)."""
+    """Undo :func:`_bind_mounts`, innermost first."""
     for target in reversed(mounted):
-        if run_program(["umount", target]).returncode != 0:
-            run_program(["umount", "-l", target])
+        _unmount(target)
 
 
 def _enter_sysroot() -> None:
@@ -115,6 +146,7 @@ def sync() -> None:
 # -- debug (unstable, for people debugging the appliance) -------------------------------
 
 def _debug_sh(args: list[str]) -> str:
+    """``debug sh``: a shell command line in the appliance (not the guest)."""
     cp = run_program(["/bin/sh", "-c", " ".join(args)])
     if cp.returncode != 0:
         raise DaemonError((cp.stderr or cp.stdout).decode("utf-8", "surrogateescape").rstrip("\n"))
@@ -122,6 +154,7 @@ def _debug_sh(args: list[str]) -> str:
 
 
 def _debug_ls(args: list[str], long: bool) -> str:
+    """``debug ls``/``ll``: list appliance paths."""
     cp = run_program(["ls", "-la" if long else "-a", *args])
     if cp.returncode != 0:
         raise DaemonError(cp.stderr.decode("utf-8", "surrogateescape").rstrip("\n"))
@@ -129,6 +162,7 @@ def _debug_ls(args: list[str], long: bool) -> str:
 
 
 def _debug_fds(args: list[str]) -> str:
+    """``debug fds``: the daemon's open file descriptors."""
     lines = []
     for fd in sorted(os.listdir("/proc/self/fd"), key=int):
         try:
@@ -138,13 +172,21 @@ def _debug_fds(args: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _debug_setenv(args: list[str]) -> str:
+    """``debug setenv NAME VALUE``: change the daemon's environment."""
+    if len(args) != 2:
+        raise DaemonError("setenv: expecting NAME VALUE", "EINVAL")
+    os.environ[args[0]] = args[1]
+    return ""
+
+
 _DEBUG = {
     "env": lambda a: "".join(f"{k}={v}\n" for k, v in os.environ.items()),
     "fds": _debug_fds,
     "ls": lambda a: _debug_ls(a, False),
     "ll": lambda a: _debug_ls(a, True),
     "print": lambda a: " ".join(a),
-    "setenv": lambda a: (os.environ.__setitem__(a[0], a[1]) if len(a) == 2 else None) or "",
+    "setenv": lambda a: _debug_setenv(a),
     "sh": _debug_sh,
 }
 

@@ -18,7 +18,7 @@ import stat
 import struct
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from guestfs.actions import ACTIONS
 
@@ -121,6 +121,7 @@ def dev_node(name: str) -> str:
 
 
 def _is_blockdev(path: str) -> bool:
+    """True if ``path`` is a block device node."""
     try:
         return stat.S_ISBLK(os.stat(path).st_mode)
     except OSError:
@@ -263,6 +264,7 @@ class _LibBlkid:
     FLAGS = (1 << 1) | (1 << 3) | (1 << 5) | (1 << 6)
 
     def __init__(self) -> None:
+        """Load libblkid and declare the few functions used."""
         import ctypes
 
         self.ct = ctypes
@@ -447,7 +449,40 @@ def list_filesystems() -> list[tuple[str, str]]:
         if fstype.endswith("_member"):
             continue
         result.append((name, fstype or "unknown"))
+        if fstype == "btrfs":
+            result += [(f"btrfsvol:{display(real)}/{vol}", "btrfs") for vol in btrfs_subvolumes(real)]
     return result
+
+
+def btrfs_subvolumes(dev: str) -> list[str]:
+    """Paths of the subvolumes of a btrfs filesystem ([] if it cannot be mounted).
+
+    The filesystem is mounted read-only on a private directory for the
+    listing, whether or not it is also mounted under the sysroot.
+    """
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="btrfs.", dir="/tmp")
+    try:
+        if subprocess.run(["mount", "-t", "btrfs", "-o", "ro", dev, tmp],
+                          capture_output=True).returncode != 0:
+            return []
+        try:
+            out = subprocess.run(["btrfs", "subvolume", "list", tmp], capture_output=True,
+                                 env=_TOOL_ENV).stdout.decode("utf-8", "surrogateescape")
+        finally:
+            subprocess.run(["umount", tmp], capture_output=True)
+    finally:
+        try:
+            os.rmdir(tmp)
+        except OSError:
+            pass
+    vols = []
+    for line in out.splitlines():
+        m = re.match(r"^ID \d+ .*? path (.*)$", line)
+        if m:
+            vols.append(m.group(1))
+    return vols
 
 
 @action("list_disk_labels")
@@ -629,12 +664,13 @@ def _zero_range(fd: int, start: int, length: int, progress: bool = False, total:
             report(pos - start, total or length)
 
 
-def _progress_fn():  # noqa: ANN202 - returns an optional callable from the server
+def _progress_fn() -> Callable[[int, int], None] | None:
     """The current call's progress reporter, if the server exposes one."""
     return getattr(context, "progress", None)
 
 
 def _open_rw(dev: str) -> int:
+    """Open a device read-write, errors in the caller's device names."""
     try:
         return os.open(dev, os.O_RDWR | os.O_CLOEXEC)
     except OSError as e:

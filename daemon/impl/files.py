@@ -15,6 +15,7 @@ import errno as E
 import fnmatch
 import os
 import random
+import shutil
 import stat
 import string
 import subprocess
@@ -265,6 +266,7 @@ def rm(path: str) -> None:
 
 
 def _unlink_quiet(path: str) -> None:
+    """unlink(2), a missing file being fine (run chrooted)."""
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -282,9 +284,19 @@ def rm_rf(path: str) -> None:
     """Remove a file or directory tree, like ``rm -rf``."""
     if path == "/":
         raise DaemonError("cannot remove root directory", "EINVAL")
-    cp = run_program(["rm", "-rf", "--", real(path)])
-    if cp.returncode != 0:
-        raise DaemonError(f"{path}: {err_text(cp)}")
+    _syscall(_remove_tree, path)
+
+
+def _remove_tree(path: str) -> None:
+    """``rm -rf`` (run chrooted, so guest symlinks never lead outside the guest)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 @action("rmdir")
@@ -302,9 +314,11 @@ def umask(mask: int) -> int:
 
 
 def _mknod(mode: int, kind: int, devmajor: int, devminor: int, path: str) -> None:
-    """mknod(2) with ``kind`` (a S_IF* type, or 0) or'ed into ``mode``."""
+    """mknod(2) with ``kind`` (a S_IF* type, or 0 to take it from ``mode``) or'ed into ``mode``."""
     if mode < 0:
         raise DaemonError(f"{path}: mode is negative", "EINVAL")
+    if kind and stat.S_IFMT(mode):
+        raise DaemonError(f"{mode:o}: mode must specify only file permission bits", "EINVAL")
     _syscall(os.mknod, path, mode | kind, os.makedev(devmajor, devminor))
 
 
@@ -463,13 +477,9 @@ def ls0(dir: str, filenames: FileOut) -> None:
 
 
 def _ls_long(directory: str, flags: str) -> str:
-    """``ls -l`` style listing (numeric owners, as the appliance shows them)."""
-    try:
-        with sysroot():
-            os.lstat(directory)
-    except OSError as e:
-        raise oserr(e, directory) from None
-    cp = run_program(["ls", flags, "--", real(directory)])
+    """``ls -l`` style listing of the path resolved in the guest (numeric owners)."""
+    resolved = _syscall(_strict_realpath, directory)
+    cp = run_program(["ls", flags, "--", real(resolved)])
     if cp.returncode != 0:
         raise DaemonError(f"{directory}: {err_text(cp)}")
     return cp.stdout.decode("utf-8", "surrogateescape")
@@ -685,6 +695,7 @@ def exists(path: str) -> bool:
 def _is(name: str, test: Callable[[int], bool]) -> None:
     """Register an ``is_*`` action: a file type test, optionally following symlinks."""
     def is_type(path: str, followsymlinks: bool = False) -> bool:
+        """The file type test (replaced per action below)."""
         mode = _mode_of(path, followsymlinks)
         return mode is not None and test(mode)
     is_type.__name__ = name
@@ -829,7 +840,7 @@ def internal_readlinklist(path: str, names: list[str]) -> list[str]:
 @action("statvfs")
 def statvfs(path: str) -> dict[str, int]:
     """statvfs(2) of the filesystem holding ``path``."""
-    v = _syscall(os.statvfs, path)
+    v = _syscall(os.statvfs, path, what=("statvfs",))
     return {"bsize": v.f_bsize, "frsize": v.f_frsize, "blocks": v.f_blocks, "bfree": v.f_bfree,
             "bavail": v.f_bavail, "files": v.f_files, "ffree": v.f_ffree, "favail": v.f_favail,
             "fsid": _i64(v.f_fsid), "flag": v.f_flag, "namemax": v.f_namemax}
@@ -882,6 +893,7 @@ def _utimens(path: str, at: tuple[int, int], mt: tuple[int, int]) -> None:
     now = time.time_ns()
 
     def ns(t: tuple[int, int], old: int) -> int:
+        """One timestamp in nanoseconds, honouring the special nsec values."""
         return now if t[1] == -1 else old if t[1] == -2 else t[0] * 1_000_000_000 + t[1]
     os.utime(path, ns=(ns(at, st.st_atime_ns if st else 0), ns(mt, st.st_mtime_ns if st else 0)),
              follow_symlinks=False)
@@ -1113,8 +1125,11 @@ def truncate_size(path: str, size: int) -> None:
 
 
 def _fill(path: str, size: int, block: bytes) -> None:
-    """Create ``path`` holding ``size`` bytes of ``block`` repeated."""
-    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    """Write ``size`` bytes of ``block`` repeated at the start of ``path`` (created if missing).
+
+    As in libguestfs the file is not truncated: a longer file keeps its tail.
+    """
+    fd = _open(path, os.O_WRONLY | os.O_CREAT)
     try:
         left = size
         while left > 0:
@@ -1129,7 +1144,7 @@ def _fill(path: str, size: int, block: bytes) -> None:
 
 @action("fill")
 def fill(c: int, length: int, path: str) -> None:
-    """Create a file of ``len`` bytes all equal to ``c``."""
+    """Write ``len`` bytes all equal to ``c`` to a file."""
     if c < 0 or c > 255:
         raise DaemonError(f"{c}: byte number must be in range 0..255", "EINVAL")
     if length < 0:
@@ -1139,7 +1154,7 @@ def fill(c: int, length: int, path: str) -> None:
 
 @action("fill_pattern")
 def fill_pattern(pattern: str, length: int, path: str) -> None:
-    """Create a file of ``len`` bytes repeating ``pattern``."""
+    """Write ``len`` bytes repeating ``pattern`` to a file."""
     pat = os.fsencode(pattern)
     if not pat:
         raise DaemonError("pattern string must be non-empty", "EINVAL")
@@ -1153,9 +1168,10 @@ def zero_free_space(directory: str) -> None:
     """Fill the filesystem's free space with zeros through a temporary file, then free it."""
     chars = string.ascii_lowercase + string.digits
     name = "".join(random.choices(chars, k=8)) + "." + "".join(random.choices(chars, k=3))
-    tmp = os.path.join(real(directory), name)
+    tmp = os.path.join(real(directory), name)  # how errors name it
+    inguest = os.path.join(directory, name)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOCTTY | os.O_CLOEXEC, 0o600)
+        fd = open_guest(inguest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:
         raise oserr(e, "open", tmp) from None
     try:
@@ -1174,7 +1190,8 @@ def zero_free_space(directory: str) -> None:
     finally:
         os.close(fd)
         try:
-            os.unlink(tmp)
+            with sysroot():
+                os.unlink(inguest)
         except OSError:
             pass
     os.sync()
@@ -1242,6 +1259,7 @@ def grep(regex: str, path: str, extended: bool = False, fixed: bool = False,
 def _grep_alias(name: str, **flags: bool) -> None:
     """Register a deprecated ``*grep*`` action: grep with fixed flags."""
     def fn(regex: str, path: str) -> list[str]:
+        """grep with this alias's flags (replaced per action below)."""
         return grep(regex, path, **flags)
     fn.__name__ = name
     fn.__doc__ = f"``{name}``: grep with {', '.join(flags)} (deprecated)."
@@ -1270,7 +1288,22 @@ def checksum_program(csumtype: str) -> str:
 def checksum(csumtype: str, path: str) -> str:
     """Checksum of a file, by the coreutils program for ``csumtype``."""
     prog = checksum_program(csumtype)
-    fd = open_read(path)
+    return _checksum_fd(prog, open_read(path))
+
+
+@action("checksum_device")
+def checksum_device(csumtype: str, device: str) -> str:
+    """Checksum of a whole device."""
+    prog = checksum_program(csumtype)
+    try:
+        fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as e:
+        raise oserr(e, context.canonical_device(device)) from None
+    return _checksum_fd(prog, fd)
+
+
+def _checksum_fd(prog: str, fd: int) -> str:
+    """Run a checksum program on an open file (closed here); its first word."""
     try:
         cp = run_program([prog], stdin=fd)
     finally:

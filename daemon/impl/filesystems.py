@@ -411,6 +411,7 @@ def parse_xfs_info(out: str) -> dict[str, Any]:
             kv.setdefault((section, k), v)
 
     def num(v: str | None) -> int:
+        """A number from the report, 0 when missing or not numeric."""
         try:
             return int(v) if v is not None else 0
         except ValueError:

@@ -110,11 +110,13 @@ def lv_paths() -> list[str]:
 
 
 def _have_lvm() -> bool:
+    """True if the lvm program is on PATH."""
     return any(os.access(os.path.join(d, "lvm"), os.X_OK)
                for d in os.environ.get("PATH", "/usr/sbin:/sbin").split(":"))
 
 
 def _int(v: str) -> int:
+    """An integer lvm field; empty or odd values become -1."""
     try:
         return int(v)
     except ValueError:
@@ -409,6 +411,7 @@ def lvm_canonical_lv_name(lvname: str) -> str:
 
 
 def _uuid_of(cmd: str, field: str, target: str) -> str:
+    """One UUID column of an lvm report about a single object."""
     rows = _report(cmd, [field], target)
     if not rows:
         raise DaemonError(f"{target}: no {field} reported by lvm", "EINVAL")

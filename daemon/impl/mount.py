@@ -39,7 +39,7 @@ def _mount(options: str, vfstype: str | None, mountable: str, mountpoint: str) -
     """Shared body of the mount calls: check the mountpoint, then run mount(8)."""
     mp = context.sysroot_path(mountpoint)
     if not os.path.isdir(mp):
-        raise DaemonError(f"{mountpoint}: mount point is not a directory", "ENOTDIR")
+        raise DaemonError(f"mount: {mountpoint}: mount point is not a directory", "ENOTDIR")
     dev, subvol = filesystems.mountable_device(mountable)
     if subvol is not None:
         options = f"{options},subvol={subvol}" if options else f"subvol={subvol}"

@@ -340,11 +340,13 @@ def part_set_bootable(device: str, partnum: int, bootable: bool) -> None:
 
 
 def _need_mbr(t: Table | None, what: str) -> None:
+    """Refuse ``what`` unless the table is an MBR."""
     if t is None or t.kind != "msdos":
         raise DaemonError(f"{what} can only be used on MBR Partition Tables", "EINVAL")
 
 
 def _need_gpt(t: Table | None, what: str) -> None:
+    """Refuse ``what`` unless the table is a GPT."""
     if t is None or t.kind != "gpt":
         raise DaemonError(f"{what} can only be used on GUID Partition Tables", "EINVAL")
 
@@ -354,8 +356,15 @@ def part_get_mbr_id(device: str, partnum: int) -> int:
     """The MBR partition type byte (0x83 Linux, 0x07 NTFS …)."""
     t = _table_or_parted(device)
     _need_mbr(t, "part-get-mbr-id")
-    _, e = _entry(device, partnum)
-    assert e is not None
+    assert t is not None
+    e = t.get(partnum)
+    if e is None:
+        # Worded like sfdisk --part-type, which libguestfs runs here.
+        last = max([4, *t.entries])
+        why = "partition is unused" if 1 <= partnum <= last else \
+            f"partition table contains only {last} partitions"
+        raise DaemonError(f"sfdisk exited with status 1: sfdisk: {devices.display(device)}: "
+                          f"partition {partnum}: {why}", "EINVAL")
     return e.mbr_type
 
 
@@ -421,6 +430,7 @@ def part_set_name(device: str, partnum: int, name: str) -> None:
 
 
 def _check_guid(guid: str) -> None:
+    """Refuse anything but a GUID in 8-4-4-4-12 hex form."""
     if not _GUID_RE.match(guid):
         raise DaemonError("guid: parameter is not a valid GUID", "EINVAL")
 

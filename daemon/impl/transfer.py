@@ -203,12 +203,16 @@ def download_offset(remotefilename: str, filename: FileOut, offset: int, size: i
 @action("base64_in")
 def base64_in(base64file: FileIn, filename: str) -> None:
     """Decode uploaded base64 text into a file (``base64 -d -i``: garbage ignored)."""
+    failed = DaemonError(f"base64 subcommand failed on file: {filename}")
     try:
         fd = open_guest(filename, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     except OSError as e:
-        raise oserr(e, filename) from None
+        failed.errno = errno.errorcode.get(e.errno or 0, "")
+        raise failed from None
     try:
         _pipe_in(["base64", "-d", "-i"], base64file, stdout=fd, what="base64")
+    except DaemonError:
+        raise failed from None
     finally:
         os.close(fd)
 

@@ -201,6 +201,10 @@ def test_remove(h: Any) -> None:
     h.rm_rf("/a")
     assert not h.exists("/a")
     assert str(err(h.rm_rf, "/")) == "rm_rf: cannot remove root directory"
+    h.mkdir_p("/a/x/y")
+    h.ln_s("/a", "/sd")  # absolute: the guest's /a, not the host's
+    h.rm_rf("/sd/x")
+    assert h.is_dir("/a") and not h.exists("/a/x")
 
 
 def test_umask(h: Any) -> None:
@@ -223,12 +227,16 @@ def test_mknod(h: Any) -> None:
     assert h.is_chardev("/null") and h.is_blockdev("/blk")
     assert h.statns("/null")["st_rdev"] == os.makedev(1, 3)
     assert str(err(h.mkfifo, 0o644, "/fifo")) == "mkfifo: /fifo: File exists"
+    assert str(err(h.mknod_b, 0o60644, 8, 0, "/b2")) == \
+        "mknod_b: 60644: mode must specify only file permission bits"
+    assert str(err(h.mkfifo, 0o20644, "/f2")) == "mkfifo: 20644: mode must specify only file permission bits"
 
 
 # -- listing --------------------------------------------------------------------------
 
 
 def _tree(h: Any) -> None:
+    """/a/b/c, /a/w, /a/b/x and /a/sl → w."""
     h.mkdir_p("/a/b/c")
     h.write("/a/w", b"hello\n")
     h.write("/a/b/x", b"xx\n")
@@ -266,6 +274,12 @@ def test_ll(h: Any, root: str) -> None:
     assert out.startswith("total ") and " sl -> w\n" in out and " w\n" in out
     assert h.ll("/a/w").endswith(f"{root}/a/w\n")
     assert str(err(h.ll, "/missing")) == "ll: /missing: No such file or directory"
+    # The path is resolved in the guest first, as libguestfs does.
+    h.ln_s("/a", "/sd")
+    assert " sl -> w\n" in h.ll("/sd")
+    assert h.ll("/a/sl").endswith(f"{root}/a/w\n")
+    h.ln_s("nothing", "/dangle")
+    assert str(err(h.ll, "/dangle")) == "ll: /dangle: No such file or directory"
 
 
 def test_readdir(h: Any, tmp_path: Any) -> None:
@@ -360,6 +374,7 @@ def test_stat_family(h: Any) -> None:
     assert str(err(h.lstatnslist, "/missing", ["f"])) == \
         "internal_lstatnslist: /missing: No such file or directory"
     assert h.readlinklist("/a", ["sl", "w", "missing"]) == ["w", "", ""]
+    assert daemon_err(h, "statvfs", path="/missing") == "statvfs: /missing: No such file or directory"
     vfs = h.statvfs("/")
     assert vfs["bsize"] > 0 and vfs["blocks"] > 0 and vfs["namemax"] == 255
     assert h.filesize("/a/w") == 6
@@ -497,7 +512,11 @@ def test_fill(h: Any) -> None:
     h.fill_pattern("abc", 8, "/fp")
     assert h.cat("/fp") == "abcabcab"
     h.fill_pattern("abc", 0, "/fp")
-    assert h.filesize("/fp") == 0
+    assert h.filesize("/fp") == 8
+    h.write("/long", b"x" * 20)  # not truncated: the tail stays
+    h.fill(65, 5, "/long")
+    h.fill_pattern("ab", 3, "/long")
+    assert h.read_file("/long") == b"abaAA" + b"x" * 15
     assert str(err(h.fill, 256, 3, "/x")) == "fill: 256: byte number must be in range 0..255"
     assert str(err(h.fill, -1, 3, "/x")) == "fill: -1: byte number must be in range 0..255"
     assert str(err(h.fill, 65, -1, "/x")) == "fill: -1: length is < 0"
@@ -642,6 +661,10 @@ def test_base64(h: Any, tmp_path: Any) -> None:
     inp.write_text("!!!!\n")  # garbage is ignored, as with base64 -d -i
     h.base64_in(str(inp), "/bad")
     assert h.exists("/bad")
+    assert str(err(h.base64_in, str(inp), "/d")) == "base64_in: base64 subcommand failed on file: /d"
+    assert str(err(h.base64_in, str(inp), "/nodir/x")) == \
+        "base64_in: base64 subcommand failed on file: /nodir/x"
+    h.ping_daemon()
 
 
 def test_checksums_out(h: Any, tmp_path: Any) -> None:
@@ -661,6 +684,7 @@ def test_checksums_out(h: Any, tmp_path: Any) -> None:
 
 
 def _names(tarpath: str, mode: str = "r:*") -> list[str]:
+    """Sorted member names of a tarball."""
     with tarfile.open(tarpath, mode) as t:
         return sorted(t.getnames())
 

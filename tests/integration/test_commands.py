@@ -35,6 +35,7 @@ def mini_guest_tar() -> bytes:
     added: set[str] = set()
     with tarfile.open(fileobj=buf, mode="w") as tf:
         def add(path: str, arcname: str) -> None:
+            """Add a file once, dereferenced."""
             if arcname not in added:
                 added.add(arcname)
                 tf.add(os.path.realpath(path), arcname=arcname)

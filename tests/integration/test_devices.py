@@ -61,9 +61,11 @@ def test_blockdev(g: Any) -> None:
     assert g.blockdev_getbsz("/dev/sda") == 4096
     assert not g.blockdev_getro("/dev/sdb")
     g.blockdev_setro("/dev/sdb")
-    assert g.blockdev_getro("/dev/sdb")
-    assert err(g.mkfs, "ext2", "/dev/sdb").startswith("mkfs: ext2: /dev/sdb: ")
-    g.blockdev_setrw("/dev/sdb")
+    try:
+        assert g.blockdev_getro("/dev/sdb")
+        assert err(g.mkfs, "ext2", "/dev/sdb").startswith("mkfs: ext2: /dev/sdb: ")
+    finally:
+        g.blockdev_setrw("/dev/sdb")
     assert not g.blockdev_getro("/dev/sdb")
     g.blockdev_flushbufs("/dev/sda")
     g.blockdev_setra("/dev/sda", 256)
@@ -71,9 +73,9 @@ def test_blockdev(g: Any) -> None:
     g.blockdev_rereadpt("/dev/sda")
     assert g.list_partitions() == ["/dev/sda1"]
     assert g.blockdev_getsize64("/dev/sda1") == 536740352
-    assert err(g.blockdev_getsize64, "/dev/sdz") == "blockdev_getsize64: /dev/sdz: No such file or directory"
-    assert err(g.blockdev_getsize64, "/dev/sda9") == \
-        "blockdev_getsize64: /dev/sda9: No such file or directory"
+    # (stock libguestfs puts "blockdev_getsize64_stub: " before the device.)
+    assert err(g.blockdev_getsize64, "/dev/sdz").endswith(": /dev/sdz: No such file or directory")
+    assert err(g.blockdev_getsize64, "/dev/sda9").endswith(": /dev/sda9: No such file or directory")
     # A partition in use cannot be dropped by re-reading the table.
     g.mkfs("ext2", "/dev/sda1")
     g.mount("/dev/sda1", "/")
@@ -122,7 +124,7 @@ def test_blkid(g: Any) -> None:
     assert info["UUID"] == g.vfs_uuid("/dev/sda1")
     assert info["PART_ENTRY_SCHEME"] == "dos"
     assert info["PART_ENTRY_NUMBER"] == "1"
-    assert err(g.blkid, "/dev/sdz") == "blkid: /dev/sdz: No such file or directory"
+    assert err(g.blkid, "/dev/sdz").endswith(": /dev/sdz: No such file or directory")
 
 
 def test_list_disk_labels(g: Any) -> None:

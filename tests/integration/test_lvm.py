@@ -46,10 +46,10 @@ def test_empty(g: Any) -> None:
 
 def test_create_and_list(g: Any) -> None:
     make_vg(g)
-    assert g.pvs() == ["/dev/sda1", "/dev/sdb"]
+    assert sorted(g.pvs()) == ["/dev/sda1", "/dev/sdb"]
     assert g.vgs() == ["VG"]
     assert g.lvs() == ["/dev/VG/LV1", "/dev/VG/LV2"]
-    pvs = g.pvs_full()
+    pvs = sorted(g.pvs_full(), key=lambda p: p["pv_name"])
     assert [p["pv_name"] for p in pvs] == ["/dev/sda1", "/dev/sdb"]
     assert pvs[1]["dev_size"] == 256 * MiB
     assert 250 * MiB < pvs[1]["pv_size"] <= 256 * MiB  # whole extents once in a VG
@@ -68,7 +68,7 @@ def test_create_and_list(g: Any) -> None:
     assert lvs[0]["origin"] == ""
     # The UUID lists carry lvm's dashed form of the same UUIDs.
     assert [u.replace("-", "") for u in g.vglvuuids("VG")] == [lv["lv_uuid"] for lv in lvs]
-    assert [u.replace("-", "") for u in g.vgpvuuids("VG")] == [p["pv_uuid"] for p in pvs]
+    assert sorted(u.replace("-", "") for u in g.vgpvuuids("VG")) == sorted(p["pv_uuid"] for p in pvs)
     assert g.lvuuid("/dev/VG/LV1").replace("-", "") == lvs[0]["lv_uuid"]
     assert g.vguuid("VG").replace("-", "") == vg["vg_uuid"]
     assert g.pvuuid("/dev/sdb").replace("-", "") == pvs[1]["pv_uuid"]
@@ -86,7 +86,7 @@ def test_create_errors(g: Any) -> None:
     assert err(g.lvcreate, "LV9", "NOVG", 100).startswith('lvcreate:   Volume group "NOVG" not found')
     assert err(g.lvcreate_free, "LV4", "VG", 150) == "lvcreate_free: percentage must be [0..100] (was 150)"
     assert err(g.vgremove, "NOVG").startswith('vgremove:   Volume group "NOVG" not found')
-    assert err(g.lvremove, "/dev/VG/nope") == "lvremove: /dev/VG/nope: No such file or directory"
+    assert err(g.lvremove, "/dev/VG/nope").endswith(": /dev/VG/nope: No such file or directory")
 
 
 def test_names_and_filesystems(g: Any) -> None:
@@ -119,10 +119,10 @@ def test_activate_and_resize(g: Any) -> None:
     assert g.lvs_full()[0]["lv_size"] == 20 * MiB
     g.lvresize_free("/dev/VG/LV1", 100)
     assert g.vgs_full()[0]["vg_free"] == 0
-    assert err(g.lvresize, "/dev/VG/nope", 200) == "lvresize: /dev/VG/nope: No such file or directory"
+    assert err(g.lvresize, "/dev/VG/nope", 200).endswith(": /dev/VG/nope: No such file or directory")
     g.vg_activate(False, ["VG"])
     assert g.lvs() == ["/dev/VG/LV1", "/dev/VG/LV2"]  # still there, just inactive
-    assert err(g.mkfs, "ext2", "/dev/VG/LV1") == "mkfs: /dev/VG/LV1: No such file or directory"
+    assert err(g.mkfs, "ext2", "/dev/VG/LV1").endswith(": /dev/VG/LV1: No such file or directory")
     g.vg_activate(True, ["VG"])
     g.mkfs("ext2", "/dev/VG/LV1")
     assert err(g.vg_activate, True, ["NOVG"]).startswith(

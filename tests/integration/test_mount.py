@@ -49,14 +49,15 @@ def test_mount_root_and_tables(gfs: Any) -> None:
 
 
 def test_mount_errors(g: Any) -> None:
-    assert err(g.mount, "/dev/sdz", "/") == "mount: /dev/sdz: No such file or directory"
-    assert err(g.mount, "/dev/sda1", "/") == "mount: /dev/sda1: No such file or directory"
+    # (stock libguestfs puts "mount_stub: " before the device.)
+    assert err(g.mount, "/dev/sdz", "/").endswith(": /dev/sdz: No such file or directory")
+    assert err(g.mount, "/dev/sda1", "/").endswith(": /dev/sda1: No such file or directory")
     assert "No such file or directory" in err(g.mount, "sda", "/")
     msg = err(g.mount, "/dev/sda", "/")
     assert msg.startswith("mount: mount exited with status 32: mount: /sysroot: wrong fs type")
     g.mkfs("ext4", "/dev/sdb")
-    assert err(g.mount, "/dev/sdb", "/nonexist") == "mount: /nonexist: mount point is not a directory"
-    assert err(g.mount, "/dev/sdb", "rel") == "mount: rel: mount point is not a directory"
+    assert err(g.mount, "/dev/sdb", "/nonexist") == "mount: mount: /nonexist: mount point is not a directory"
+    assert err(g.mount, "/dev/sdb", "rel") == "mount: mount: rel: mount point is not a directory"
     assert g.mounts() == []
     assert "you must call 'mount' first" in err(g.umount, "/")
 
@@ -105,10 +106,13 @@ def test_mkmountpoint(g: Any) -> None:
     g.mount_ro("/dev/sda", "/cd")
     g.mount("/dev/sdb", "/cd2")
     assert g.mountpoints() == {"/dev/sda": "/cd", "/dev/sdb": "/cd2"}
-    # No root filesystem: paths are refused, devices are fine.
-    assert "you must call 'mount' first" in err(g.umount, "/cd2")
-    g.umount("/dev/sdb")
+    # No root filesystem, but paths below the mounts work (libguestfs's
+    # "Russian doll" live CD recipe relies on it).
+    g.touch("/cd2/file")
+    assert g.ls("/cd2") == ["file", "lost+found"]
+    g.umount("/cd2")
     g.umount("/dev/sda")
+    assert "you must call 'mount' first" in err(g.ls, "/cd2")
     g.rmmountpoint("/cd")
     g.rmmountpoint("/cd2")
     assert err(g.rmmountpoint, "/cd") == "rmmountpoint: /cd: No such file or directory"
@@ -132,7 +136,7 @@ def test_findfs_and_is_lv(g: Any) -> None:
         "findfs_uuid: findfs exited with status 1: findfs: unable to resolve 'UUID=1234'"
     assert not g.is_lv("/dev/sda1")
     assert not g.is_lv("/dev/sda")
-    assert err(g.is_lv, "/dev/sdz") == "is_lv: /dev/sdz: No such file or directory"
+    assert err(g.is_lv, "/dev/sdz").endswith(": /dev/sdz: No such file or directory")
 
 
 def test_internal_autosync(gfs: Any) -> None:

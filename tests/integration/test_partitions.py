@@ -74,7 +74,10 @@ def test_mbr_primary_extended_logical(g: Any) -> None:
     g.part_set_mbr_id("/dev/sdb", 1, 0x07)
     assert g.part_get_mbr_id("/dev/sdb", 5) == 0x82
     assert g.part_get_mbr_id("/dev/sdb", 1) == 0x07
-    assert err(g.part_get_mbr_id, "/dev/sdb", 4) == "part_get_mbr_id: partition number 4 not found"
+    assert err(g.part_get_mbr_id, "/dev/sdb", 4) == \
+        "part_get_mbr_id: sfdisk exited with status 1: sfdisk: /dev/sdb: partition 4: partition is unused"
+    assert err(g.part_get_mbr_id, "/dev/sdb", 9) == "part_get_mbr_id: sfdisk exited with status 1: " \
+        "sfdisk: /dev/sdb: partition 9: partition table contains only 6 partitions"
     assert g.part_get_gpt_type("/dev/sdb", 1) == "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7"
     assert not g.part_get_bootable("/dev/sdb", 1)
     g.part_set_bootable("/dev/sdb", 1, True)
@@ -103,6 +106,7 @@ def test_gpt_attributes(g: Any) -> None:
     g.part_add("/dev/sda", "p", 204800, -34)
     assert g.list_partitions() == ["/dev/sda1", "/dev/sda2"]
     assert g.part_get_name("/dev/sda", 1) == "primary"
+    # (stock 1.48 cuts the name at the space, a parted quoting bug.)
     g.part_set_name("/dev/sda", 1, "boot part")
     assert g.part_get_name("/dev/sda", 1) == "boot part"
     assert g.part_get_gpt_type("/dev/sda", 1) == LINUX
@@ -150,7 +154,8 @@ def test_part_resize(g: Any) -> None:
     g.part_add("/dev/sda", "p", 2048, 100000)
     g.part_resize("/dev/sda", 1, 400000)
     assert g.part_list("/dev/sda")[0]["part_end"] == 400001 * 512 - 1
-    g.part_resize("/dev/sda", 1, 50000)  # shrinking asks parted for confirmation
+    # Shrinking: parted asks for confirmation (stock 1.48 fails here).
+    g.part_resize("/dev/sda", 1, 50000)
     assert g.part_list("/dev/sda")[0]["part_end"] == 50001 * 512 - 1
     assert g.blockdev_getsize64("/dev/sda1") == (50001 - 2048) * 512
     g.part_resize("/dev/sda", 1, -1)

@@ -29,6 +29,7 @@ def err(fn: Any, *args: Any, **kw: Any) -> str:
 
 
 def _sha256_of(path: Any) -> str:
+    """SHA-256 of a local file, read in blocks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(MIB):
@@ -119,6 +120,7 @@ def test_base64_and_checksums(gfs: Any, tmp_path: Any) -> None:
 
 
 def _tarball() -> bytes:
+    """A small tarball: two files owned by 1234 and a symlink."""
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tf:
         for name, data in (("top", b"T"), ("sub/inner", os.urandom(200_000))):
