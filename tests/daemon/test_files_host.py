@@ -132,7 +132,7 @@ def daemon_err(h: Any, name: str, **args: Any) -> str:
     """
     with pytest.raises(RuntimeError) as ei:
         h._rpc(name, args)
-    return str(ei.value)
+    return str(ei.value).removeprefix(f"{name}: ")
 
 
 def quiet(fn: Any, *args: Any) -> Any:
