@@ -1,0 +1,69 @@
+"""Encrypted block devices: cryptsetup_open/close and the older luks_* calls."""
+
+from __future__ import annotations
+
+import os
+
+from ..context import run
+from ..dispatch import action
+from ..errors import DaemonError
+
+_TYPES = ("luks", "bitlk")
+
+
+def _check_mapname(mapname: str) -> None:
+    if not mapname or "/" in mapname or mapname.startswith("."):
+        raise DaemonError(f"{mapname}: invalid mapping name", "EINVAL")
+
+
+def _detect_type(device: str) -> str:
+    """``luks`` if the device has a LUKS header, else ``bitlk`` (BitLocker)."""
+    cp = run(["cryptsetup", "isLuks", device], check=False)
+    return "luks" if cp.returncode == 0 else "bitlk"
+
+
+@action("cryptsetup_open")
+def cryptsetup_open(device: str, key: str, mapname: str, readonly: bool = False,
+                    crypttype: str | None = None, cipher: str | None = None) -> None:
+    """Unlock ``device`` with ``key`` as /dev/mapper/``mapname``."""
+    _check_mapname(mapname)
+    if crypttype is not None and crypttype not in _TYPES:
+        raise DaemonError(f"crypttype: unknown type '{crypttype}' (use luks or bitlk)", "EINVAL")
+    argv = ["cryptsetup", "open", "--type", crypttype or _detect_type(device),
+            "--key-file", "-"]
+    if readonly:
+        argv.append("--readonly")
+    if cipher:
+        argv += ["--cipher", cipher]
+    run(argv + [device, mapname], input=key.encode())
+    if not os.path.exists(f"/dev/mapper/{mapname}"):
+        raise DaemonError(f"/dev/mapper/{mapname}: the mapping did not appear", "EIO")
+
+
+@action("cryptsetup_close")
+def cryptsetup_close(device: str) -> None:
+    """Lock a device opened with cryptsetup_open (``device`` is /dev/mapper/NAME)."""
+    if not device.startswith("/dev/mapper/"):
+        raise DaemonError(f"{device}: not a /dev/mapper device", "EINVAL")
+    run(["cryptsetup", "close", device[len("/dev/mapper/"):]])
+
+
+@action("luks_open")
+def luks_open(device: str, key: str, mapname: str) -> None:
+    """Older form of cryptsetup_open for LUKS devices."""
+    cryptsetup_open(device, key, mapname, crypttype="luks")
+
+
+@action("luks_close")
+def luks_close(device: str) -> None:
+    """Older form of cryptsetup_close."""
+    cryptsetup_close(device)
+
+
+@action("luks_format")
+def luks_format(device: str, key: str, keyslot: int) -> None:
+    """Make ``device`` a LUKS device with ``key`` in ``keyslot``."""
+    if not 0 <= keyslot <= 7:
+        raise DaemonError(f"keyslot {keyslot} out of range (0 to 7)", "EINVAL")
+    run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks1", "--key-slot", str(keyslot),
+         "--key-file", "-", device], input=key.encode())
