@@ -47,9 +47,14 @@ def is_root_mounted() -> bool:
     stat call) instead of parsing /proc/self/mounts.
     """
     try:
-        return os.stat(SYSROOT).st_dev != _sysroot_parent_dev()
+        if os.stat(SYSROOT).st_dev != _sysroot_parent_dev():
+            return True
     except OSError:
         return False
+    # Filesystems mounted on mkmountpoint directories below an unmounted
+    # sysroot count too, as in libguestfs (mount_loop /cd/x.img /sqsh).
+    prefix = SYSROOT.rstrip("/") + "/"
+    return any(mp.startswith(prefix) for _, mp in read_mounts())
 
 
 def read_mounts() -> list[tuple[str, str]]:
@@ -216,6 +221,8 @@ def resolve_device(name: str) -> str:
                 break
         raise DaemonError(f"{name}: No such file or directory", "ENOENT")
     real = DEV + name[4:] if DEV != "/dev" else name
+    if name.count("/") == 2 and os.path.isdir(real) and name not in ("/dev/mapper", "/dev/disk"):
+        return real  # a volume group's directory (/dev/VG), as lvremove allows
     if _is_device(real):
         root = appliance_root_disk()
         base = os.path.basename(os.path.realpath(real))

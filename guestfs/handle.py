@@ -32,6 +32,7 @@ from .events import (
 )
 from .library import LIBRARY_IMPLS
 from .library import load as _load_library
+from .protocol.facts import load_facts
 from .settings import initial_values
 
 _load_library()
@@ -51,6 +52,10 @@ class State(enum.Enum):
 _DEVICE_SUBTYPES = frozenset({"Device", "Mountable", "Dev_or_Path", "Mountable_or_Path"})
 _DEVICE_RETS = frozenset({"RDevice", "RMountable"})
 _OPEN_HANDLES: weakref.WeakSet[GuestFS] = weakref.WeakSet()
+#: Struct fields that are optional percentages (FOptPercent), by struct name.
+_OPT_PERCENT = {s["name"]: [f["name"] for f in s["fields"] if f["ftype"] == "FOptPercent"]
+                for s in load_facts()["structs"]
+                if any(f["ftype"] == "FOptPercent" for f in s["fields"])}
 
 
 @atexit.register
@@ -316,6 +321,14 @@ class GuestFS:
             else:
                 r = [(back(k) if ret.key_subtype in _DEVICE_RETS else k,
                       back(v) if ret.value_subtype in _DEVICE_RETS else v) for k, v in r]
+        if ret.struct in _OPT_PERCENT:
+            # An optional percentage the daemon could not give is -1 on the
+            # wire and None for the caller, as in the binding.
+            fields = _OPT_PERCENT[ret.struct]
+            for item in (r if kind == "RStructList" else [r]):
+                for f in fields:
+                    if item[f] < 0:
+                        item[f] = None
         if kind == "RHashtable":
             pairs = r.items() if isinstance(r, dict) else r
             return dict(pairs) if self._python_return_dict else [tuple(p) for p in pairs]

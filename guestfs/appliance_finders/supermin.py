@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 #: Changes here (the package database) mean supermin would copy other files.
 DPKG_STATUS = "/var/lib/dpkg/status"
-#: Unused cached builds older than this are removed after a new build.
+#: Cached builds unused for this long (by mtime, refreshed on each use) are
+#: removed after a new build.
 STALE_AFTER = 3600.0
 
 
@@ -177,6 +178,7 @@ def build_appliance(supermin_d: str, handle: GuestFS | None = None,
     final = os.path.join(top, "appliance-" + cache_key(supermin_d, kernel))
     found = _complete(final)
     if found is not None:
+        _touch(final)
         return found
     with open(os.path.join(top, "lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
@@ -201,6 +203,14 @@ def build_appliance(supermin_d: str, handle: GuestFS | None = None,
     return found
 
 
+def _touch(path: str) -> None:
+    """Mark a cached build as used, so that other builds' clean-up keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 def _remove_stale(top: str, keep: str) -> None:
     """Delete old builds (unused for STALE_AFTER) and leftover temp dirs; best effort."""
     now = time.time()
@@ -208,7 +218,7 @@ def _remove_stale(top: str, keep: str) -> None:
         if d == keep:
             continue
         try:
-            if now - os.stat(d).st_atime > STALE_AFTER and now - os.stat(d).st_mtime > STALE_AFTER:
+            if now - os.stat(d).st_mtime > STALE_AFTER:
                 shutil.rmtree(d)
         except OSError:
             pass

@@ -232,6 +232,9 @@ class QemuBackend(Backend):
             argv += ["-drive", ",".join(opts)]
             dev = "virtio-blk-pci" if d.virtio_blk else "scsi-hd"
             devopts = f"{dev},drive=hd{i}"
+            if d.label:
+                # The appliance reads labels back from the disk serial.
+                devopts += f",serial={d.label}"
             if d.blocksize:
                 devopts += f",logical_block_size={d.blocksize},physical_block_size={d.blocksize}"
             argv += ["-device", devopts]
@@ -243,6 +246,8 @@ class QemuBackend(Backend):
                  "-chardev", f"socket,path={qemu_escape(self.sockpath)},id=channel0",
                  "-device", f"virtserialport,chardev=channel0,name={CHANNEL_NAME}",
                  "-append", self.kernel_cmdline(appliance)]
+        for param, value in g._settings.get("hvparams", ()):
+            argv += [param] if value is None else [param, value]
         return argv
 
     def kernel_cmdline(self, appliance: Appliance) -> str:

@@ -16,7 +16,8 @@ from typing import Any
 LibraryImpl = Callable[..., Any]
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
-FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "internal_test")
+FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "features",
+            "internal_test")
 
 
 def library_action(*names: str) -> Callable[[LibraryImpl], LibraryImpl]:

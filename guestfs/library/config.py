@@ -164,3 +164,23 @@ LIBRARY_IMPLS.update({
     "get_attach_method": _get_attach_method,
 })
 _derive()
+
+
+#: qemu options that the backend itself manages: ``config`` refuses them.
+_RESERVED_HVPARAMS = frozenset({
+    "-kernel", "-initrd", "-nographic", "-display", "-append", "-serial", "-chardev",
+    "-machine", "-m", "-smp", "-nodefaults", "-no-reboot",
+})
+
+
+def _config(g: GuestFS, hvparam: str, hvvalue: str | None) -> None:
+    """Add a raw qemu parameter to the command line of the next launch."""
+    if not hvparam.startswith("-"):
+        raise GuestFSError(f"parameter '{hvparam}' must begin with '-' character", "EINVAL")
+    if hvparam in _RESERVED_HVPARAMS:
+        raise GuestFSError(f"parameter '{hvparam}' isn't allowed", "EINVAL")
+    g._settings.setdefault("hvparams", [])
+    g._settings["hvparams"].append((hvparam, hvvalue))
+
+
+LIBRARY_IMPLS["config"] = _config

@@ -116,7 +116,8 @@ def test_mkmountpoint(g: Any) -> None:
     g.rmmountpoint("/cd")
     g.rmmountpoint("/cd2")
     assert err(g.rmmountpoint, "/cd") == "rmmountpoint: /cd: No such file or directory"
-    assert err(g.mkmountpoint, "rel") == "mkmountpoint: path must start with a / character"
+    # (stock libguestfs says "mkmountpoint: do_mkmountpoint: path must …")
+    assert err(g.mkmountpoint, "rel").endswith("path must start with a / character")
     g.mkmountpoint("/x")
     assert err(g.mkmountpoint, "/x") == "mkmountpoint: /x: File exists"
     g.rmmountpoint("/x")

@@ -278,3 +278,15 @@ def test_trim_initrd_leaves_unknown_files_alone(tmp_path) -> None:
     initrd.write_bytes(b"\x1f\x8b compressed, not newc")
     assert not _initrd.trim_initrd(str(initrd), str(tmp_path))
     assert initrd.read_bytes() == b"\x1f\x8b compressed, not newc"
+
+
+def test_new_build_removes_stale_builds_only(tmp_path, fake_build) -> None:
+    make_supermin_d(tmp_path)
+    top = supermin.user_cache_dir(FakeHandle(str(tmp_path / "cache")))
+    old, recent = os.path.join(top, "appliance-old"), os.path.join(top, "appliance-recent")
+    os.mkdir(old)
+    os.mkdir(recent)
+    os.utime(old, (0, 0))
+    supermin.build_appliance(str(tmp_path / "supermin.d"), FakeHandle(str(tmp_path / "cache")))
+    assert not os.path.exists(old)
+    assert os.path.exists(recent)
