@@ -472,3 +472,34 @@ def test_version_is_the_api_level_implemented() -> None:
     g = guestfs.GuestFS(environment=False)
     assert g.version() == {"major": 1, "minor": 48, "release": 6, "extra": ""}
     g.close()
+
+
+def test_config_adds_qemu_parameters_and_refuses_managed_ones(tmp_path: Any) -> None:
+    from guestfs.appliance import Appliance
+    from guestfs.backends.qemu import QemuBackend
+
+    g = guestfs.GuestFS(environment=False)
+    g.config("-no-hpet", None)
+    g.config("-global", "kvm-pit.lost_tick_policy=discard")
+    with pytest.raises(RuntimeError, match="parameter '-kernel' isn't allowed"):
+        g.config("-kernel", "/x")
+    with pytest.raises(RuntimeError, match="must begin with '-'"):
+        g.config("nodash", None)
+    qb = QemuBackend(g, None, str(tmp_path))
+    argv = qb.command_line(Appliance("/k", "/i", "/r", "fixed", "/"), [])
+    assert argv[-3:] == ["-no-hpet", "-global", "kvm-pit.lost_tick_policy=discard"]
+    assert argv.count("-kernel") == 1
+    g.close()
+
+
+def test_optional_percentages_come_back_as_none() -> None:
+    g = guestfs.GuestFS(environment=False)
+    act = ACTIONS["lvs_full"]
+    lv = {"lv_name": "lv", "lv_uuid": "u" * 32, "lv_attr": "", "lv_major": 0, "lv_minor": 0,
+          "lv_kernel_major": 0, "lv_kernel_minor": 0, "lv_size": 1, "seg_count": 1,
+          "origin": "", "snap_percent": -1.0, "copy_percent": 50.0, "move_pv": "",
+          "lv_tags": "", "mirror_log": "", "modules": ""}
+    out = g._convert_return(act, [dict(lv)])
+    assert out[0]["snap_percent"] is None
+    assert out[0]["copy_percent"] == 50.0
+    g.close()
