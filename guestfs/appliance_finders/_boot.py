@@ -4,7 +4,7 @@ Measured under TCG (no KVM) on 2-core hosts, qemu 7.2, Debian kernel 6.1
 booted as a PVH ``vmlinux`` (``_kernel.py``) with a trimmed initrd
 (``_initrd.py``).  What mattered, largest first:
 
-- the PVH ``vmlinux`` instead of the bzImage (~2.3 s) and loading 12
+- the PVH ``vmlinux`` instead of the bzImage (~2.3 s) and loading 21
   modules in the initrd instead of 52 (~0.5 s);
 - qboot instead of SeaBIOS as firmware (~0.3 s from qemu start to kernel);
 - a CPU model without AVX (``Nehalem``): ~10 % less host CPU than ``max``,

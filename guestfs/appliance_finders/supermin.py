@@ -29,6 +29,7 @@ from ..hookspecs import hookimpl
 from ..settings import default_cachedir
 from ._initrd import INITRD_MODULES, trim_initrd
 from ._kernel import extract_vmlinux
+from ._modules import EXCLUDED_DIRS, pruned_modules
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
@@ -38,8 +39,8 @@ CACHE_FORMAT = 1
 #: Changes here (the package database) mean supermin would copy other files.
 DPKG_STATUS = "/var/lib/dpkg/status"
 #: Cached builds unused for this long (by mtime, refreshed on each use) are
-#: removed after a new build.
-STALE_AFTER = 3600.0
+#: removed after a new build; deleting one a running qemu uses is harmless.
+STALE_AFTER = 900.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ def cache_key(supermin_d: str, kernel: Kernel) -> str:
     rewrites a file whose bytes changed), the kernel image, its version and
     modules, and the package database (supermin copies host files).
     """
-    h = hashlib.sha256(f"guestfs-py appliance {CACHE_FORMAT} {INITRD_MODULES}\n".encode())
+    h = hashlib.sha256(f"guestfs-py appliance {CACHE_FORMAT} {INITRD_MODULES} {EXCLUDED_DIRS}\n"
+                       .encode())
     for name in sorted(os.listdir(supermin_d)):
         h.update((_stat_key(os.path.join(supermin_d, name)).replace(supermin_d, "") + "\n").encode())
     for part in (kernel.version, _stat_key(kernel.image),
@@ -185,10 +187,12 @@ def build_appliance(supermin_d: str, handle: GuestFS | None = None,
         found = _complete(final)  # another process built it while we waited
         if found is not None:
             return found
+        modules = pruned_modules(kernel.modules, top)
+        _touch(modules)
         tmp = tempfile.mkdtemp(dir=top, prefix="tmp-appliance-")
         try:
             build = os.path.join(tmp, "build")
-            run_supermin(supermin_d, build, kernel, verbose)
+            run_supermin(supermin_d, build, Kernel(kernel.image, modules, kernel.version), verbose)
             trim_initrd(os.path.join(build, "initrd"), kernel.modules)
             extract_vmlinux(kernel.image, os.path.join(build, "vmlinux"))
             if os.path.exists(final):  # a broken leftover
@@ -196,7 +200,7 @@ def build_appliance(supermin_d: str, handle: GuestFS | None = None,
             os.rename(build, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        _remove_stale(top, keep=final)
+        _remove_stale(top, keep=(final, modules))
     found = _complete(final)
     if found is None:
         raise RuntimeError(f"supermin: {final} is incomplete after the build")
@@ -211,11 +215,12 @@ def _touch(path: str) -> None:
         pass
 
 
-def _remove_stale(top: str, keep: str) -> None:
+def _remove_stale(top: str, keep: tuple[str, ...]) -> None:
     """Delete old builds (unused for STALE_AFTER) and leftover temp dirs; best effort."""
     now = time.time()
-    for d in glob.glob(os.path.join(top, "appliance-*")) + glob.glob(os.path.join(top, "tmp-appliance-*")):
-        if d == keep:
+    for d in glob.glob(os.path.join(top, "*-*")):
+        if d in keep or not os.path.basename(d).startswith(
+                ("appliance-", "modules-", "tmp-appliance-", "tmp-modules-")):
             continue
         try:
             if now - os.stat(d).st_mtime > STALE_AFTER:

@@ -174,6 +174,9 @@ def test_text_tools(gfs: Any) -> None:
 
 def test_devices_and_free_space(gfs: Any) -> None:
     g = gfs
+    g.pwrite_device("/dev/sdb", b"\1", 100 * 1024 * 1024)
+    assert not g.is_zero_device("/dev/sdb")
+    g.zero_device("/dev/sdb")
     assert g.is_zero_device("/dev/sdb")
     g.write("/junk", b"x" * 1_000_000)
     g.rm("/junk")

@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from guestfs.appliance_finders import _initrd, _kernel, fixed, supermin
+from guestfs.appliance_finders import _initrd, _kernel, _modules, fixed, supermin
 
 
 class FakeHandle:
@@ -145,6 +145,7 @@ def fake_build(monkeypatch):
     monkeypatch.setattr(supermin, "run_supermin", fake_run)
     monkeypatch.setattr(supermin, "extract_vmlinux", fake_extract)
     monkeypatch.setattr(supermin, "trim_initrd", lambda path, modules: True)
+    monkeypatch.setattr(supermin, "pruned_modules", lambda modules, cache: modules)
     return calls
 
 
@@ -290,3 +291,28 @@ def test_new_build_removes_stale_builds_only(tmp_path, fake_build) -> None:
     supermin.build_appliance(str(tmp_path / "supermin.d"), FakeHandle(str(tmp_path / "cache")))
     assert not os.path.exists(old)
     assert os.path.exists(recent)
+
+
+def test_pruned_modules_drop_excluded_subtrees(tmp_path) -> None:
+    src = tmp_path / "6.1.0-test"
+    for rel in ("modules.dep", "kernel/fs/ext4/ext4.ko", "kernel/sound/core/snd.ko",
+                "kernel/drivers/gpu/drm/drm.ko", "kernel/drivers/net/virtio_net.ko",
+                "kernel/drivers/net/ethernet/intel/e1000.ko"):
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(rel)
+    (src / "build").symlink_to("/usr/src/linux-headers")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    out = _modules.pruned_modules(str(src), str(cache))
+    assert out != str(src) and os.path.isdir(out)
+    files = sorted(os.path.relpath(os.path.join(d, f), out)
+                   for d, _, fs in os.walk(out) for f in fs)
+    assert files == ["build", "kernel/drivers/net/virtio_net.ko", "kernel/fs/ext4/ext4.ko", "modules.dep"]
+    assert os.readlink(os.path.join(out, "build")) == "/usr/src/linux-headers"
+    assert _modules.pruned_modules(str(src), str(cache)) == out
+    assert not [n for n in os.listdir(cache) if n.startswith("tmp-")]
+
+
+def test_pruned_modules_falls_back_to_the_original(tmp_path) -> None:
+    missing = str(tmp_path / "no-such-modules")
+    assert _modules.pruned_modules(missing, str(tmp_path)) == missing
