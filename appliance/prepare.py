@@ -361,6 +361,12 @@ def build_daemon(outdir: str, smd: str, stamps: Stamps) -> None:
     os.makedirs(staging, exist_ok=True)
     sync_staging(staging, files, STUB_INIT)
     compile_tree(staging)
+    # The parsed protocol facts, marshalled by the appliance's own Python.
+    r = subprocess.run([APPLIANCE_PYTHON, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                        "from guestfs.protocol.facts import write_cache; write_cache()", staging],
+                       capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        raise SystemExit(f"writing the facts cache failed:\n{r.stderr}")
     tb = TarBuilder()
     for dirpath, dirnames, filenames in os.walk(staging):
         dirnames.sort()

@@ -14,7 +14,7 @@ as keywords.  FileIn/FileOut arguments arrive as :class:`transfer.FileIn` /
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -42,10 +42,16 @@ def action(name: str) -> Callable[[Impl], Impl]:
 
 
 def load_impls() -> None:
-    """Import every ``daemon/impl/*.py`` module so their actions register."""
+    """Import every ``daemon/impl/*.py`` module so their actions register.
+
+    A plain directory listing: pkgutil costs a tenth of a second of boot
+    under TCG.
+    """
     from . import impl
-    for m in pkgutil.iter_modules(impl.__path__):
-        importlib.import_module(f"{impl.__name__}.{m.name}")
+    for path in impl.__path__:
+        for fname in sorted(os.listdir(path)):
+            if fname.endswith(".py") and not fname.startswith("_"):
+                importlib.import_module(f"{impl.__name__}.{fname[:-3]}")
 
 
 def check_path(path: str) -> str:

@@ -9,7 +9,6 @@ instead (used by tests and the ``unix:`` backend).
 
 from __future__ import annotations
 
-import argparse
 import os
 import select
 import socket
@@ -275,15 +274,27 @@ def find_channel() -> str:
     raise SystemExit(f"guestfsd: no virtio-serial port named {CHANNEL_NAME}")
 
 
+def serve_channel(path: str | None = None, verbose: bool = False) -> None:
+    """Serve the virtio-serial port (found by name when ``path`` is None)."""
+    fd = os.open(path or find_channel(), os.O_RDWR)
+    Server(fd, fd, verbose).serve()
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Serve the channel; with no arguments (what /init runs) parse nothing."""
+    dispatch.load_impls()
+    os.umask(0o022)
+    if argv == []:
+        # The boot path: argparse alone costs a quarter second under TCG.
+        serve_channel()
+        return
+    import argparse
     ap = argparse.ArgumentParser(prog="guestfsd", description=__doc__)
     ap.add_argument("--channel", help="character device to serve (default: find the port)")
     ap.add_argument("--listen", metavar="PATH", help="serve one connection on a unix socket")
     ap.add_argument("--fd", type=int, help="serve an already connected socket fd")
     ap.add_argument("-v", "--verbose", action="store_true")
     opts = ap.parse_args(argv)
-    dispatch.load_impls()
-    os.umask(0o022)
     if opts.fd is not None:
         Server(opts.fd, opts.fd, opts.verbose).serve()
     elif opts.listen:
@@ -294,9 +305,7 @@ def main(argv: list[str] | None = None) -> None:
         lsock.close()
         Server(conn.fileno(), conn.fileno(), opts.verbose).serve()
     else:
-        path = opts.channel or find_channel()
-        fd = os.open(path, os.O_RDWR)
-        Server(fd, fd, opts.verbose).serve()
+        serve_channel(opts.channel, opts.verbose)
 
 
 if __name__ == "__main__":

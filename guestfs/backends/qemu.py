@@ -18,6 +18,7 @@ import subprocess
 import uuid
 from typing import TYPE_CHECKING
 
+from ..appliance_finders._boot import KERNEL_ARGS, TCG_CPU, firmware_args, machine_arg
 from ..errors import GuestFSError
 from .base import Backend, ConsoleLog, accept_with_deadline
 
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
     from ..handle import GuestFS
 
 CHANNEL_NAME = "org.libguestfs.channel.0"
-#: Kernel command line every launch gets (quiet, serial console, fast boot).
-KERNEL_ARGS = (
-    "panic=1", "console=ttyS0", "edd=off", "udevtimeout=6000", "no_timer_check",
-    "printk.time=1", "cgroup_disable=memory", "usbcore.nousb", "cryptomgr.notests",
-    "tsc=reliable", "8250.nr_uarts=1", "selinux=0",
-)
 SHUTDOWN_TIMEOUT = 10.0
 
 
@@ -211,7 +206,8 @@ class QemuBackend(Backend):
         g = self.handle
         kvm = self.accel == "kvm"
         argv = [g.get_hv(), "-nodefaults", "-display", "none", "-no-reboot",
-                "-machine", f"q35,accel={self.accel}", "-cpu", "host" if kvm else "max",
+                "-machine", machine_arg(self.accel), "-cpu", "host" if kvm else TCG_CPU,
+                *firmware_args(),
                 "-m", str(g._settings["memsize"]), "-smp", str(g._settings["smp"]),
                 "-rtc", "driftfix=slew",
                 "-kernel", appliance.kernel, "-initrd", appliance.initrd,

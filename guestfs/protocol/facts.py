@@ -8,7 +8,9 @@ only, because the daemon imports this inside the appliance.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import os
 from functools import lru_cache
 from typing import Any
@@ -20,6 +22,32 @@ FACTS_FILE = os.path.join(
 )
 
 
+#: A marshal copy of the parsed facts, made for the appliance: parsing the
+#: JSON costs the daemon a sixth of a second of boot under TCG.
+CACHE_FILE = FACTS_FILE + ".marshal"
+
+
+def _cached(raw: bytes) -> dict[str, Any] | None:
+    """The facts from the marshal copy, if it was made from exactly ``raw``."""
+    try:
+        with open(CACHE_FILE, "rb") as f:
+            digest, facts = marshal.loads(f.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if digest != hashlib.sha256(raw).hexdigest() or not isinstance(facts, dict):
+        return None
+    return facts
+
+
+def write_cache() -> str:
+    """Write the marshal copy next to the JSON (run by the appliance's Python)."""
+    with open(FACTS_FILE, "rb") as f:
+        raw = f.read()
+    with open(CACHE_FILE, "wb") as f:
+        marshal.dump((hashlib.sha256(raw).hexdigest(), json.loads(raw)), f)
+    return CACHE_FILE
+
+
 @lru_cache(maxsize=1)
 def load_facts() -> dict[str, Any]:
     """Return the parsed protocol facts (cached: the file is ~1 MiB).
@@ -28,7 +56,10 @@ def load_facts() -> dict[str, Any]:
     """
     try:
         with open(FACTS_FILE, "rb") as f:
-            facts: dict[str, Any] = json.load(f)
+            raw = f.read()
+        facts = _cached(raw)
+        if facts is None:
+            facts = json.loads(raw)
     except (OSError, ValueError) as e:
         raise RuntimeError(f"cannot read protocol facts {FACTS_FILE}: {e}") from e
     if facts.get("schema_version") != 1:
