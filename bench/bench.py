@@ -28,7 +28,8 @@ TARGETS = {"launch_s": 0.5, "exists_ms": 2.0}
 def run(python: str, env_extra: dict[str, str]) -> dict[str, float]:
     """Run the scenario once under ``python``; return its measurements."""
     env = dict(os.environ, **env_extra)
-    cp = subprocess.run([python, SCENARIO], capture_output=True, text=True, env=env, timeout=900)
+    cp = subprocess.run([python, SCENARIO], capture_output=True, text=True, env=env, timeout=900,
+                        cwd="/")
     if cp.returncode != 0:
         raise SystemExit(f"scenario failed under {python}:\n{cp.stderr[-3000:]}")
     result: dict[str, float] = json.loads(cp.stdout)
@@ -43,7 +44,9 @@ def main() -> None:
     opts = ap.parse_args()
     if not os.path.exists(STOCK_PYTHON):
         raise SystemExit("the stock libguestfs baseline needs Debian's python3-guestfs")
-    check = subprocess.run([STOCK_PYTHON, "-c", "import guestfs"], capture_output=True)
+    # From /, so the interpreter cannot pick up this checkout's guestfs package.
+    check = subprocess.run([STOCK_PYTHON, "-c", "import guestfs, libguestfsmod"], capture_output=True,
+                           cwd="/", env=dict(os.environ, PYTHONPATH=""))
     if check.returncode != 0:
         raise SystemExit("install the baseline first: apt-get install python3-guestfs libguestfs-tools")
     ours: list[dict[str, float]] = []
