@@ -48,6 +48,7 @@ unit: venv
 
 lint: venv
 	$(VENV)/bin/ruff check guestfs daemon appliance tests bench examples
+	$(VENV)/bin/mypy guestfs/protocol guestfs/actions
 
 check: appliance peer-deps libvirt lint
 	$(VPY) -m pytest -q -m "not kvm"

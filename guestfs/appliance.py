@@ -49,7 +49,7 @@ def find_appliance(handle: GuestFS) -> Appliance:
     hook = get_plugin_manager().hook
     tried = []
     for d in search_path(handle.get_path()):
-        found = hook.guestfs_find_appliance(directory=d, handle=handle)
+        found: Appliance | None = hook.guestfs_find_appliance(directory=d, handle=handle)
         if found is not None:
             return found
         why = [w for w in hook.guestfs_describe_appliance_dir(directory=d) if w]

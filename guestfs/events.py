@@ -29,7 +29,7 @@ _NAMES = {
     EVENT_ENTER: "enter", EVENT_LIBVIRT_AUTH: "libvirt_auth", EVENT_WARNING: "warning",
 }
 
-Callback = Callable[[int, int, bytes, Sequence[int]], Any]
+Callback = Callable[[int, int, "str | None", Sequence[int]], Any]
 
 
 def event_to_string(events: int) -> str:

@@ -17,7 +17,7 @@ import sys
 import warnings
 import weakref
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .actions import ACTIONS, Action
 from .drives import device_sort_key
@@ -119,7 +119,14 @@ class GuestFS:
         self._client: Any = None
         self._events = EventRegistry()
         self._close_event_sent = False
+        self._tmpdir: str | None = None
+        self._test_output: Any = None
+        self._last_error: str | None = None
         _OPEN_HANDLES.add(self)
+
+    if TYPE_CHECKING:
+        # The action methods are generated from the registry at import time.
+        def __getattr__(self, name: str) -> Any: ...
 
     # -- lifecycle --------------------------------------------------------
 
@@ -264,7 +271,7 @@ class GuestFS:
                     f.close()
 
     def _call_client(self, client: Any, act: Action, wire: dict[str, Any], opts: dict[str, Any],
-                     upload: IO[bytes] | None, size: int, download: IO[bytes] | None) -> Any:
+                     upload: IO[bytes] | None, size: int, download: Any) -> Any:
         from .client import ConnectionLost
         try:
             return client.call(act, wire, opts, upload=upload, upload_size=size, download=download)

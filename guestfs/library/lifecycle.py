@@ -129,7 +129,7 @@ def get_pid(g: GuestFS) -> int:
     pid = g._backend.pid() if g._backend is not None else None
     if pid is None:
         raise GuestFSError("no qemu subprocess", "ESRCH")
-    return pid
+    return int(pid)
 
 
 def close_handle(g: GuestFS) -> None:

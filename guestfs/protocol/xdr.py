@@ -231,7 +231,7 @@ class StructCodec:
         self.names = [f["name"] for f in self.fields]
         structs = structs or {}
         self._codecs = [field_codec(f, structs) for f in self.fields]
-        self.min_size = sum(
+        self.min_size: int = sum(
             structs[f["struct"]].min_size if f["type"] == "struct"
             else int(f.get("size", 0) + 3) // 4 * 4 if f["type"] == "opaque_fixed"
             else _MIN_SIZE.get(f["type"], 4)
