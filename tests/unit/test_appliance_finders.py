@@ -316,3 +316,68 @@ def test_pruned_modules_drop_excluded_subtrees(tmp_path) -> None:
 def test_pruned_modules_falls_back_to_the_original(tmp_path) -> None:
     missing = str(tmp_path / "no-such-modules")
     assert _modules.pruned_modules(missing, str(tmp_path)) == missing
+
+
+# -- concurrency and the search path -------------------------------------------
+
+
+def test_concurrent_launches_build_once(tmp_path, monkeypatch, fake_build) -> None:
+    """Several threads finding the same supermin appliance at once: one build,
+    and nobody sees a half-built appliance (the lock is an flock per open)."""
+    import threading
+    import time
+
+    make_supermin_d(tmp_path)
+    cache = tmp_path / "cache"
+    real = supermin.run_supermin
+
+    def slow_run(supermin_d, dest, kernel, verbose=False):
+        time.sleep(0.3)  # long enough for the others to queue on the lock
+        real(supermin_d, dest, kernel, verbose)
+    monkeypatch.setattr(supermin, "run_supermin", slow_run)
+    results, errors = [], []
+
+    def find() -> None:
+        try:
+            results.append(supermin.guestfs_find_appliance(
+                directory=str(tmp_path), handle=FakeHandle(str(cache))))
+        except Exception as e:  # collected and asserted below
+            errors.append(e)
+    threads = [threading.Thread(target=find) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors
+    assert len(fake_build) == 1
+    assert len(set(results)) == 1
+    app = results[0]
+    for f in (app.kernel, app.initrd, app.root):
+        assert os.path.exists(f)
+
+
+def test_search_path_order_and_the_error_listing_every_directory(tmp_path, monkeypatch) -> None:
+    import guestfs
+    from guestfs.appliance import DEFAULT_PATH, search_path
+
+    monkeypatch.chdir(tmp_path)
+    assert search_path("a::.:b") == ["a", str(tmp_path), str(tmp_path), "b", DEFAULT_PATH]
+    first, second, empty = tmp_path / "first", tmp_path / "second", tmp_path / "empty"
+    for d in (first, second, empty):
+        d.mkdir()
+    make_fixed(first)
+    make_fixed(second)
+    g = guestfs.GuestFS(environment=False)
+    g.set_path(f"{empty}:{first}:{second}")
+    from guestfs.appliance import find_appliance
+    app = find_appliance(g)
+    assert app.kind == "fixed" and app.directory == str(first)
+
+    monkeypatch.setattr("guestfs.appliance.DEFAULT_PATH", str(empty))
+    g.set_path(str(second / "nothing-here"))
+    with pytest.raises(RuntimeError) as ei:
+        find_appliance(g)
+    msg = str(ei.value)
+    assert str(second / "nothing-here") in msg and str(empty) in msg
+    assert "no README.fixed" in msg and "no supermin.d" in msg
+    g.close()
