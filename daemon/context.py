@@ -173,6 +173,14 @@ def list_partitions_of(disk: str) -> list[str]:
     return sorted(parts, key=device_sort_key)
 
 
+class CallerName(str):
+    """A device name already in the caller's form: translating it again
+    would be wrong when the kernel named the disks out of attach order, so
+    :func:`canonical_device` passes these through unchanged."""
+
+    __slots__ = ()
+
+
 def canonical_device(name: str) -> str:
     """The name a caller uses for a kernel device name: ``/dev/sdc1`` is
     ``/dev/sdb1`` when sdc is the second disk attached; ``/dev/vda`` is
@@ -182,6 +190,8 @@ def canonical_device(name: str) -> str:
     (numbered among themselves) and the library, which knows each drive's
     interface, maps them.
     """
+    if isinstance(name, CallerName):
+        return name
     m = re.match(r"^/dev/(sd|hd|vd|xvd|ubd)([a-z]+)(\d*)$", name)
     if not m:
         return name
@@ -193,7 +203,7 @@ def canonical_device(name: str) -> str:
         letters = _letters(disks.index(kernel))
     if prefix != "sd" and "sd" not in fams:
         prefix = "sd"
-    return f"/dev/{prefix}{letters}{part}"
+    return CallerName(f"/dev/{prefix}{letters}{part}")
 
 
 def resolve_device(name: str) -> str:
