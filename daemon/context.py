@@ -16,6 +16,8 @@ import subprocess
 from collections.abc import Sequence
 from functools import lru_cache
 
+from guestfs.protocol.devnames import index_to_letters, letters_to_index
+
 from .errors import DaemonError
 
 SYSROOT = os.environ.get("GUESTFSD_SYSROOT", "/sysroot")
@@ -85,23 +87,6 @@ def device_sort_key(name: str) -> tuple:
     if m:
         return (len(m.group(2)), m.group(2), 0)
     return (99, base, 0)
-
-
-def _letters(i: int) -> str:
-    """0 → a, 25 → z, 26 → aa."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s
-
-
-def _index(letters: str) -> int:
-    i = 0
-    for c in letters:
-        i = i * 26 + (ord(c) - ord("a") + 1)
-    return i - 1
 
 
 @lru_cache(maxsize=1)
@@ -200,7 +185,7 @@ def canonical_device(name: str) -> str:
     disks = fams.get(prefix, [])
     kernel = prefix + letters
     if kernel in disks:
-        letters = _letters(disks.index(kernel))
+        letters = index_to_letters(disks.index(kernel))
     if prefix != "sd" and "sd" not in fams:
         prefix = "sd"
     return CallerName(f"/dev/{prefix}{letters}{part}")
@@ -221,7 +206,7 @@ def resolve_device(name: str) -> str:
     if m:
         prefix, letters, part = m.groups()
         fams = disk_families()
-        idx = _index(letters)
+        idx = letters_to_index(letters)
         for fam in [prefix] + [p for p in ("sd", "hd", "vd") if p != prefix]:
             disks = fams.get(fam, [])
             if idx < len(disks):

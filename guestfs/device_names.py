@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .drives import DEVICE_RE, name_to_index
+from .drives import DEVICE_RE
 from .hookspecs import hookimpl
+from .protocol.devnames import index_to_letters, letters_to_index
 
 if TYPE_CHECKING:
     from .handle import GuestFS
@@ -29,14 +30,13 @@ def guestfs_device_to_appliance(name: str, handle: GuestFS) -> str | None:
     m = DEVICE_RE.match(name)
     if not m:
         return name
-    i = name_to_index(m.group(1))
+    i = letters_to_index(m.group(1))
     drives = handle._drives
     if i >= len(drives):
         return name
-    from .drives import index_to_name
     kind_index = sum(1 for d in drives[:i] if d.virtio_blk == drives[i].virtio_blk)
     prefix = "vd" if drives[i].virtio_blk else "sd"
-    return f"/dev/{prefix}{index_to_name(kind_index)}{m.group(2)}"
+    return f"/dev/{prefix}{index_to_letters(kind_index)}{m.group(2)}"
 
 
 @hookimpl(trylast=True)
@@ -46,14 +46,13 @@ def guestfs_device_from_appliance(name: str, handle: GuestFS) -> str | None:
     if not m:
         return name
     virtio = name.startswith("/dev/vd")
-    i = name_to_index(m.group(1))
+    i = letters_to_index(m.group(1))
     drives = handle._drives
-    from .drives import index_to_name
     seen = -1
     for j, d in enumerate(drives):
         if d.virtio_blk == virtio:
             seen += 1
             if seen == i:
-                return f"/dev/sd{index_to_name(j)}{m.group(2)}"
+                return f"/dev/sd{index_to_letters(j)}{m.group(2)}"
     m2 = _BACK_RE.match(name)
     return f"/dev/sd{m2.group(1)}" if m2 else name

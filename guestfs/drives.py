@@ -29,24 +29,6 @@ class Drive:
         return self.iface in ("virtio", "virtio-blk")
 
 
-def index_to_name(i: int) -> str:
-    """0 → ``a``, 25 → ``z``, 26 → ``aa`` (disk name letters)."""
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(ord("a") + r) + s
-    return s
-
-
-def name_to_index(letters: str) -> int:
-    """Inverse of :func:`index_to_name`."""
-    i = 0
-    for c in letters:
-        i = i * 26 + (ord(c) - ord("a") + 1)
-    return i - 1
-
-
 DEVICE_RE = re.compile(r"^/dev/(?:sd|hd|vd|xvd|ubd)([a-z]+)(\d*)$")
 
 

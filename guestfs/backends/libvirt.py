@@ -19,7 +19,7 @@ import stat
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from ..drives import Drive, index_to_name
+from ..drives import Drive, index_to_letters
 from ..errors import GuestFSError
 from ..hookspecs import hookimpl
 from ._domain_xml import (
@@ -180,7 +180,7 @@ class LibvirtBackend(Backend):
         n = len(drives)
         dom.disks.append(DomainDisk(type="file", device="disk", driver_type="qcow2",
                                     driver_cache="unsafe", source_file=self.appliance_overlay,
-                                    target_dev=f"sd{index_to_name(n)}", target_bus="scsi",
+                                    target_dev=f"sd{index_to_letters(n)}", target_bus="scsi",
                                     address_type="drive", address_controller=0, address_bus=0,
                                     address_target=n, address_unit=0))
         dom.serials.append(DomainSerial(source_path=self.console_path))
@@ -209,7 +209,7 @@ class LibvirtBackend(Backend):
             disk.driver_copy_on_read = True
         if d.blocksize:
             disk.blockio_logical = disk.blockio_physical = d.blocksize
-        letters = index_to_name(i)
+        letters = index_to_letters(i)
         if d.virtio_blk:
             disk.target_dev, disk.target_bus = f"vd{letters}", "virtio"
         else:

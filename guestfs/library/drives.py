@@ -6,8 +6,9 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from ..drives import DEVICE_RE, Drive, index_to_name, name_to_index
+from ..drives import DEVICE_RE, Drive
 from ..errors import GuestFSError, StateError
+from ..protocol.devnames import index_to_letters, letters_to_index
 from . import library_action
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def device_index(g: GuestFS, device: str) -> int:
     m = DEVICE_RE.match(device)
     if not m:
         raise GuestFSError(f"{device}: device not found", "ENOENT")
-    i = name_to_index(m.group(1))
+    i = letters_to_index(m.group(1))
     if i >= len(g._drives):
         raise GuestFSError(f"{device}: device not found", "ENOENT")
     return i
@@ -159,7 +160,7 @@ def device_name(g: GuestFS, index: int) -> str:
     """``/dev/sdX`` name of the drive at ``index``."""
     if not 0 <= index < len(g._drives):
         raise GuestFSError("drive index out of range", "EINVAL")
-    return f"/dev/sd{index_to_name(index)}"
+    return f"/dev/sd{index_to_letters(index)}"
 
 
 @library_action("canonical_device_name")
