@@ -19,9 +19,10 @@ import stat
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from ..drives import Drive, index_to_letters
+from ..drives import Drive
 from ..errors import GuestFSError
 from ..hookspecs import hookimpl
+from ..protocol.devnames import index_to_letters
 from ._domain_xml import (
     DomainChannel,
     DomainController,
