@@ -1014,52 +1014,18 @@ def _open(path: str, flags: int, mode: int = 0o666) -> int:
         raise oserr(e, "open", path) from None
 
 
-@action("pread")
-def pread(path: str, count: int, offset: int) -> bytes:
-    """Read up to ``count`` bytes at ``offset`` (one pread(2))."""
-    if count < 0:
-        raise DaemonError("count is negative", "EINVAL")
-    if offset < 0:
-        raise DaemonError("offset is negative", "EINVAL")
-    if count >= C.MESSAGE_MAX:
-        raise DaemonError(f"{path}: count is too large for the protocol, use smaller reads", "EINVAL")
-    fd = _open(path, os.O_RDONLY)
-    try:
-        return os.pread(fd, count, offset)
-    except OSError as e:
-        raise oserr(e, "pread", path) from None
-    finally:
-        os.close(fd)
-
-
-@action("pwrite")
-def pwrite(path: str, content: bytes, offset: int) -> int:
-    """Write ``content`` at ``offset`` of an existing file; returns bytes written."""
-    if offset < 0:
-        raise DaemonError("offset is negative", "EINVAL")
-    fd = _open(path, os.O_WRONLY)
-    try:
-        return os.pwrite(fd, content, offset)
-    except OSError as e:
-        raise oserr(e, "pwrite", path) from None
-    finally:
-        os.close(fd)
-
-
-@action("pread_device")
-def pread_device(device: str, count: int, offset: int) -> bytes:
-    """Read up to ``count`` bytes of a device at ``offset``."""
-    name = context.canonical_device(device)
+def _check_read(name: str, count: int, offset: int) -> None:
+    """pread's argument checks, worded as libguestfs words them."""
     if count < 0:
         raise DaemonError("count is negative", "EINVAL")
     if offset < 0:
         raise DaemonError("offset is negative", "EINVAL")
     if count >= C.MESSAGE_MAX:
         raise DaemonError(f"{name}: count is too large for the protocol, use smaller reads", "EINVAL")
-    try:
-        fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError as e:
-        raise oserr(e, "open", name) from None
+
+
+def _pread_fd(fd: int, name: str, count: int, offset: int) -> bytes:
+    """One pread(2) on an open fd, which it closes."""
     try:
         return os.pread(fd, count, offset)
     except OSError as e:
@@ -1068,24 +1034,57 @@ def pread_device(device: str, count: int, offset: int) -> bytes:
         os.close(fd)
 
 
+def _pwrite_fd(fd: int, name: str, content: bytes, offset: int, sync: bool = False) -> int:
+    """One pwrite(2) on an open fd (fsync'd if ``sync``), which it closes."""
+    try:
+        n = os.pwrite(fd, content, offset)
+        if sync:
+            os.fsync(fd)
+        return n
+    except OSError as e:
+        raise oserr(e, "pwrite", name) from None
+    finally:
+        os.close(fd)
+
+
+def _open_device(device: str, flags: int, name: str) -> int:
+    """open(2) a device node, failing as ``open: name: strerror``."""
+    try:
+        return os.open(device, flags | os.O_CLOEXEC)
+    except OSError as e:
+        raise oserr(e, "open", name) from None
+
+
+@action("pread")
+def pread(path: str, count: int, offset: int) -> bytes:
+    """Read up to ``count`` bytes at ``offset`` (one pread(2))."""
+    _check_read(path, count, offset)
+    return _pread_fd(_open(path, os.O_RDONLY), path, count, offset)
+
+
+@action("pwrite")
+def pwrite(path: str, content: bytes, offset: int) -> int:
+    """Write ``content`` at ``offset`` of an existing file; returns bytes written."""
+    if offset < 0:
+        raise DaemonError("offset is negative", "EINVAL")
+    return _pwrite_fd(_open(path, os.O_WRONLY), path, content, offset)
+
+
+@action("pread_device")
+def pread_device(device: str, count: int, offset: int) -> bytes:
+    """Read up to ``count`` bytes of a device at ``offset``."""
+    name = context.canonical_device(device)
+    _check_read(name, count, offset)
+    return _pread_fd(_open_device(device, os.O_RDONLY, name), name, count, offset)
+
+
 @action("pwrite_device")
 def pwrite_device(device: str, content: bytes, offset: int) -> int:
     """Write ``content`` to a device at ``offset``; returns bytes written."""
     name = context.canonical_device(device)
     if offset < 0:
         raise DaemonError("offset is negative", "EINVAL")
-    try:
-        fd = os.open(device, os.O_WRONLY | os.O_CLOEXEC)
-    except OSError as e:
-        raise oserr(e, "open", name) from None
-    try:
-        n = os.pwrite(fd, content, offset)
-        os.fsync(fd)
-        return n
-    except OSError as e:
-        raise oserr(e, "pwrite", name) from None
-    finally:
-        os.close(fd)
+    return _pwrite_fd(_open_device(device, os.O_WRONLY, name), name, content, offset, sync=True)
 
 
 def _write(path: str, content: bytes, flags: int) -> None:
