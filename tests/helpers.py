@@ -36,6 +36,22 @@ STOCK_BINDING = "/usr/lib/python3/dist-packages/guestfs.py"
 TIMEOUT = 20.0
 
 
+# -- errors ---------------------------------------------------------------------
+
+def raised(fn: Callable[..., Any], *args: Any, **kw: Any) -> RuntimeError:
+    """The RuntimeError a call raises (fails the test if it succeeds)."""
+    import pytest
+
+    with pytest.raises(RuntimeError) as ei:
+        fn(*args, **kw)
+    return ei.value
+
+
+def err(fn: Callable[..., Any], *args: Any, **kw: Any) -> str:
+    """The message of the error a call raises (fails the test if it succeeds)."""
+    return str(raised(fn, *args, **kw))
+
+
 # -- running things with a deadline -------------------------------------------
 
 def call_with_timeout(fn: Callable[[], Any], timeout: float = TIMEOUT) -> Any:

@@ -677,6 +677,12 @@ def _open_rw(dev: str) -> int:
         raise DaemonError(f"{display(dev)}: {e.strerror}", e.errno) from None
 
 
+def _reread_if_disk(device: str) -> None:
+    """After wiping a whole disk, let the kernel forget the partitions it had."""
+    if not is_partition(device) and not kname(device).startswith("dm-"):
+        reread_partitions(device, check=False)
+
+
 @action("zero")
 def zero(device: str) -> None:
     """Clear the first blocks (tables, superblocks), and a GPT backup header at the end."""
@@ -694,8 +700,7 @@ def zero(device: str) -> None:
         raise DaemonError(f"{display(device)}: {e.strerror}", e.errno) from None
     finally:
         os.close(fd)
-    if not is_partition(device) and not kname(device).startswith("dm-"):
-        reread_partitions(device, check=False)
+    _reread_if_disk(device)
 
 
 @action("zero_device")
@@ -710,8 +715,7 @@ def zero_device(device: str) -> None:
         raise DaemonError(f"{display(device)}: {e.strerror}", e.errno) from None
     finally:
         os.close(fd)
-    if not is_partition(device) and not kname(device).startswith("dm-"):
-        reread_partitions(device, check=False)
+    _reread_if_disk(device)
 
 
 # -- optional groups --------------------------------------------------------------

@@ -20,7 +20,7 @@ import stat
 import string
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -470,17 +470,22 @@ def ls0(dir: str, filenames: FileOut) -> None:
     except OSError as e:
         raise oserr(e, "opendir", dir) from None
     try:
-        buf = bytearray()
         with os.scandir(fd) as it:
-            for ent in it:
-                buf += os.fsencode(ent.name) + b"\0"
-                if len(buf) >= BLOCK:
-                    filenames.write(bytes(buf))
-                    buf.clear()
-        if buf:
-            filenames.write(bytes(buf))
+            _send_nul_terminated(filenames, (os.fsencode(ent.name) for ent in it))
     finally:
         os.close(fd)
+
+
+def _send_nul_terminated(out: FileOut, names: Iterable[bytes]) -> None:
+    """Stream names to the caller, each followed by a NUL, in chunks of about BLOCK bytes."""
+    buf = bytearray()
+    for name in names:
+        buf += name + b"\0"
+        if len(buf) >= BLOCK:
+            out.write(bytes(buf))
+            buf.clear()
+    if buf:
+        out.write(bytes(buf))
 
 
 def _ls_long(directory: str, flags: str) -> str:
@@ -521,14 +526,7 @@ def find0(directory: str, files: FileOut) -> None:
     lead = shown if shown.endswith(b"/") else shown + b"/"
     cut = len(shown)
     try:
-        buf = bytearray()
-        for name, _ in scandir_walk(fd):
-            buf += (lead + name)[cut:] + b"\0"
-            if len(buf) >= BLOCK:
-                files.write(bytes(buf))
-                buf.clear()
-        if buf:
-            files.write(bytes(buf))
+        _send_nul_terminated(files, ((lead + name)[cut:] for name, _ in scandir_walk(fd)))
     finally:
         os.close(fd)
 

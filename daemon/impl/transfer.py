@@ -60,19 +60,24 @@ def writev_all(fd: int, parts: list[bytes]) -> None:
         write_all(fd, memoryview(b"".join(parts))[done:])
 
 
-def _receive(filein: FileIn, fd: int, name: str) -> None:
-    """Write an upload stream to ``fd`` in big writev calls; errors as libguestfs words them."""
+def write_stream(filein: FileIn, fd: int) -> None:
+    """Write an upload stream to ``fd`` in big writev calls (OSError passes through)."""
     parts: list[bytes] = []
     size = 0
-    try:
-        for data in filein:
-            parts.append(data)
-            size += len(data)
-            if size >= BLOCK or len(parts) >= 512:
-                writev_all(fd, parts)
-                parts, size = [], 0
-        if parts:
+    for data in filein:
+        parts.append(data)
+        size += len(data)
+        if size >= BLOCK or len(parts) >= 512:
             writev_all(fd, parts)
+            parts, size = [], 0
+    if parts:
+        writev_all(fd, parts)
+
+
+def _receive(filein: FileIn, fd: int, name: str) -> None:
+    """Write an upload stream to ``fd``; errors as libguestfs words them."""
+    try:
+        write_stream(filein, fd)
     except OSError as e:
         raise DaemonError(f"write error: {name}", e.errno) from None
 
@@ -327,19 +332,9 @@ def _pipe_in(argv: list[str], filein: FileIn, what: str, stdout: int | None = No
         except FileNotFoundError:
             raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
         assert proc.stdin is not None
-        wfd = proc.stdin.fileno()
         broken = False
-        parts: list[bytes] = []
-        size = 0
         try:
-            for data in filein:
-                parts.append(data)
-                size += len(data)
-                if size >= BLOCK or len(parts) >= 512:
-                    writev_all(wfd, parts)
-                    parts, size = [], 0
-            if parts:
-                writev_all(wfd, parts)
+            write_stream(filein, proc.stdin.fileno())
         except BrokenPipeError:
             broken = True  # the program stopped reading: its status says why
         finally:

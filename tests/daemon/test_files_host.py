@@ -29,6 +29,7 @@ import xdrlib3
 
 from guestfs.actions._registry import struct_codecs
 from guestfs.testing import skip_or_fail
+from tests.helpers import raised as err
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: Programs copied (with their libraries) into a sysroot so that command/sh have a guest to run.
@@ -116,12 +117,6 @@ def root(hostd: SimpleNamespace) -> str:
     """The sysroot's path on the host."""
     return hostd.root
 
-
-def err(fn: Any, *args: Any, **kw: Any) -> Any:
-    """The GuestFSError a call raises (fails the test if it succeeds)."""
-    with pytest.raises(RuntimeError) as ei:
-        fn(*args, **kw)
-    return ei.value
 
 
 def daemon_err(h: Any, name: str, **args: Any) -> str:

@@ -16,17 +16,13 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import err
+
 pytestmark = pytest.mark.appliance
 
 #: Host programs that make up the tiny guest.
 PROGRAMS = ("dash", "echo", "cat", "true", "false", "printf", "ls", "env", "pwd")
 
-
-def err(fn: Any, *args: Any, **kw: Any) -> str:
-    """The message of the error a call raises (fails the test if it succeeds)."""
-    with pytest.raises(RuntimeError) as ei:
-        fn(*args, **kw)
-    return str(ei.value)
 
 
 def mini_guest_tar() -> bytes:

@@ -10,16 +10,12 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import err
+
 pytestmark = pytest.mark.appliance
 
 MiB = 1024 * 1024
 
-
-def err(fn: Any, *args: Any, **kw: Any) -> str:
-    """The message of the error a call raises (fails the test if it succeeds)."""
-    with pytest.raises(RuntimeError) as ei:
-        fn(*args, **kw)
-    return str(ei.value)
 
 
 def test_list_devices_and_partitions(g: Any) -> None:

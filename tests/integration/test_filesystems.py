@@ -11,17 +11,13 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import err
+
 pytestmark = pytest.mark.appliance
 
 UUID1 = "01234567-0123-0123-0123-0123456789ab"
 UUID2 = "11111111-2222-3333-4444-555555555555"
 
-
-def err(fn: Any, *args: Any, **kw: Any) -> str:
-    """The message of the error a call raises (fails the test if it succeeds)."""
-    with pytest.raises(RuntimeError) as ei:
-        fn(*args, **kw)
-    return str(ei.value)
 
 
 def four_partitions(g: Any) -> None:

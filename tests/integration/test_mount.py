@@ -10,14 +10,10 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import err
+
 pytestmark = pytest.mark.appliance
 
-
-def err(fn: Any, *args: Any, **kw: Any) -> str:
-    """The message of the error a call raises (fails the test if it succeeds)."""
-    with pytest.raises(RuntimeError) as ei:
-        fn(*args, **kw)
-    return str(ei.value)
 
 
 def test_mount_root_and_tables(gfs: Any) -> None:

@@ -10,17 +10,13 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import err
+
 pytestmark = pytest.mark.appliance
 
 ESP = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 LINUX = "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 
-
-def err(fn: Any, *args: Any, **kw: Any) -> str:
-    """The message of the error a call raises (fails the test if it succeeds)."""
-    with pytest.raises(RuntimeError) as ei:
-        fn(*args, **kw)
-    return str(ei.value)
 
 
 def test_blank_disk_errors(g: Any) -> None:
