@@ -208,6 +208,7 @@ class GuestFS:
         r = self._convert_return(act, r)
         if tracing:
             self._trace(f"{act.name} = {_trace_ret(act, r)}")
+        _require_utf8(r)
         return r
 
     def _debug(self, msg: str) -> None:
@@ -344,6 +345,25 @@ class GuestFS:
     def _emit_progress(self, proc: int, serial: int, position: int, total: int) -> None:
         if self._events.wants(EVENT_PROGRESS):
             self._events.emit(EVENT_PROGRESS, None, (proc, serial, position, total))
+
+
+def _require_utf8(value: Any) -> None:
+    """Raise UnicodeDecodeError for returned text that is not UTF-8, as the binding does.
+
+    Text arrives decoded with ``surrogateescape`` (it never fails on the
+    wire); the binding decodes strictly, so a file name that is not UTF-8
+    in a string return is the caller's UnicodeDecodeError there too.
+    """
+    if isinstance(value, str):
+        if not value.isascii():
+            value.encode("utf-8", "surrogateescape").decode("utf-8")
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _require_utf8(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _require_utf8(k)
+            _require_utf8(v)
 
 
 class _LocalSink:

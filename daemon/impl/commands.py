@@ -12,6 +12,7 @@ import ctypes
 import os
 import stat
 import subprocess
+import time
 from functools import lru_cache
 from typing import Any
 
@@ -180,12 +181,38 @@ def _debug_setenv(args: list[str]) -> str:
     return ""
 
 
+def _debug_progress(args: list[str]) -> str:
+    """``debug progress SECONDS [TICK_MS]``: tick for a while, reporting progress.
+
+    Lets the library's progress events be tested without a long real call;
+    answers ``ok`` like libguestfs's daemon.
+    """
+    usage = DaemonError("progress: expecting one or more args: time in seconds [, tick in milliseconds]",
+                        "EINVAL")
+    try:
+        secs = int(args[0])
+        tick = int(args[1]) if len(args) > 1 else 10
+    except (IndexError, ValueError):
+        raise usage from None
+    if not (0 < secs <= 1_000_000 and 0 < tick <= 1_000_000):
+        raise usage
+    report = getattr(context, "progress", None)
+    ticks = max(1, secs * 1000 // tick)
+    for i in range(1, ticks + 1):
+        if i < ticks:
+            time.sleep(tick / 1000)
+        if report is not None:
+            report(i, ticks)
+    return "ok"
+
+
 _DEBUG = {
     "env": lambda a: "".join(f"{k}={v}\n" for k, v in os.environ.items()),
     "fds": _debug_fds,
     "ls": lambda a: _debug_ls(a, False),
     "ll": lambda a: _debug_ls(a, True),
     "print": lambda a: " ".join(a),
+    "progress": _debug_progress,
     "setenv": lambda a: _debug_setenv(a),
     "sh": _debug_sh,
 }

@@ -18,6 +18,10 @@ from typing import Any, ClassVar, Generic, TypeVar, overload
 
 _order = itertools.count()
 
+#: libvirt's namespace for qemu-specific settings (``<qemu:override>``).
+QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
+ET.register_namespace("qemu", QEMU_NS)
+
 E = TypeVar("E", bound="XMLElement")
 
 
@@ -402,12 +406,20 @@ class DomainDisk(XMLElement):
     source_volume = XMLProperty("source/@volume")
     source_protocol = XMLProperty("source/@protocol")
     source_name = XMLProperty("source/@name")
+    # The image behind an overlay, and whether libvirt may relabel it.
+    backing_type = XMLProperty("backingStore/@type")
+    backing_format = XMLProperty("backingStore/format/@type")
+    backing_file = XMLProperty("backingStore/source/@file")
+    backing_dev = XMLProperty("backingStore/source/@dev")
+    backing_seclabel_model = XMLProperty("backingStore/source/seclabel/@model")
+    backing_seclabel_relabel = XMLProperty("backingStore/source/seclabel/@relabel", "yesno")
     target_dev = XMLProperty("target/@dev")
     target_bus = XMLProperty("target/@bus")
     readonly = XMLProperty("readonly", "flag")
     shareable = XMLProperty("shareable", "flag")
     blockio_logical = XMLProperty("blockio/@logical_block_size", "int")
     blockio_physical = XMLProperty("blockio/@physical_block_size", "int")
+    alias_name = XMLProperty("alias/@name")
     address_type = XMLProperty("address/@type")
     address_controller = XMLProperty("address/@controller", "int")
     address_bus = XMLProperty("address/@bus", "int")
@@ -541,6 +553,26 @@ class DomainXML(XMLElement):
     rngs = XMLChildren(DomainRNG, "devices")
     memballoon = XMLChild(DomainMemballoon, "devices")
     seclabels = XMLChildren(DomainSeclabel)
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        #: Aliases (``ua-…``) of disks whose qemu device must share writes.
+        self.share_rw_aliases: list[str] = []
+
+    def to_element(self) -> ET.Element:
+        """The domain, plus ``<qemu:override>`` for the devices that share writes.
+
+        libvirt refuses ``<shareable/>`` on qcow2 disks (our overlays), so
+        the device property is set through libvirt's qemu namespace.
+        """
+        el = super().to_element()
+        if self.share_rw_aliases:
+            override = ET.SubElement(el, f"{{{QEMU_NS}}}override")
+            for alias in self.share_rw_aliases:
+                dev = ET.SubElement(override, f"{{{QEMU_NS}}}device", alias=alias)
+                front = ET.SubElement(dev, f"{{{QEMU_NS}}}frontend")
+                ET.SubElement(front, f"{{{QEMU_NS}}}property", name="share-rw", type="bool", value="true")
+        return el
 
     def set_defaults(self) -> None:
         """What every appliance domain has: TCG, one vCPU, no USB, no balloon,

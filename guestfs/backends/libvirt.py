@@ -117,12 +117,12 @@ class LibvirtBackend(Backend):
         # Connect first: a bad URI fails before any file is made.
         self.conn = open_connection(self.uri)
         for i, d in enumerate(drives):
-            if d.readonly:
-                self.overlays[i] = make_overlay(d, self.rundir, i)
-            elif not d.format:
+            if not d.format:
                 # libvirt never probes formats (a guest could fake one); we
                 # do, as qemu does for the direct backend.
                 self.formats[i] = probe_format(d.filename)
+            if d.readonly:
+                self.overlays[i] = make_overlay(d, self.rundir, i, self.formats.get(i))
         # Domain XML has no snapshot=on: writes to the root go to an overlay.
         self.appliance_overlay = make_overlay(Drive(appliance.root, readonly=True, format="raw"),
                                               self.rundir, len(drives))
@@ -177,7 +177,10 @@ class LibvirtBackend(Backend):
             dom.emulator = g._settings["hv"]
         dom.controllers.append(DomainController(type="scsi", index=0, model="virtio-scsi"))
         for i, d in enumerate(drives):
-            dom.disks.append(self.drive_disk(i, d))
+            disk = self.drive_disk(i, d)
+            dom.disks.append(disk)
+            if disk.alias_name:
+                dom.share_rw_aliases.append(disk.alias_name)
         n = len(drives)
         dom.disks.append(DomainDisk(type="file", device="disk", driver_type="qcow2",
                                     driver_cache="unsafe", source_file=self.appliance_overlay,
@@ -193,17 +196,25 @@ class LibvirtBackend(Backend):
 
     def drive_disk(self, i: int, d: Drive) -> DomainDisk:
         """The ``<disk>`` for drive ``i`` (read-only drives use their overlay)."""
-        path = self.overlays.get(i, d.filename)
-        fmt = "qcow2" if i in self.overlays else (d.format or self.formats.get(i, "raw"))
-        disk = DomainDisk(device="disk", driver_type=fmt, driver_cache=d.cachemode or "writeback")
-        try:
-            block = stat.S_ISBLK(os.stat(path).st_mode)
-        except OSError:
-            block = False
-        if block:
-            disk.type, disk.source_dev = "block", path
+        image_format = d.format or self.formats.get(i, "raw")
+        if i in self.overlays:
+            disk = DomainDisk(type="file", device="disk", driver_type="qcow2",
+                              driver_cache=d.cachemode or "writeback", source_file=self.overlays[i])
+            # The image behind the overlay may be a running guest's disk,
+            # which its qemu goes on writing: share it (see DomainXML.to_element).
+            disk.alias_name = f"ua-ro{i}"
+            if _is_block(d.filename):
+                disk.backing_type, disk.backing_dev = "block", d.filename
+            else:
+                disk.backing_type, disk.backing_file = "file", d.filename
+            disk.backing_format = image_format
         else:
-            disk.type, disk.source_file = "file", path
+            disk = DomainDisk(device="disk", driver_type=image_format,
+                              driver_cache=d.cachemode or "writeback")
+            if _is_block(d.filename):
+                disk.type, disk.source_dev = "block", d.filename
+            else:
+                disk.type, disk.source_file = "file", d.filename
         if d.discard in ("enable", "besteffort"):
             disk.driver_discard = "unmap"
         if d.copyonread:
@@ -333,3 +344,11 @@ class LibvirtBackend(Backend):
 def guestfs_register_backends(registry: BackendRegistry) -> None:
     """Register ``libvirt`` (``libvirt:URI`` picks the connection)."""
     registry.add("libvirt", LibvirtBackend)
+
+
+def _is_block(path: str) -> bool:
+    """Whether ``path`` is a block device (libvirt wants ``type='block'`` for those)."""
+    try:
+        return stat.S_ISBLK(os.stat(path).st_mode)
+    except OSError:
+        return False

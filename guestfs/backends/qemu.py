@@ -153,10 +153,10 @@ def probe_hv(hv: str) -> str:
     return version[0]
 
 
-def make_overlay(drive: Drive, rundir: str, index: int) -> str:
+def make_overlay(drive: Drive, rundir: str, index: int, fmt: str | None = None) -> str:
     """A qcow2 overlay in front of a read-only drive: writes go there, never to
-    the image."""
-    fmt = drive.format or probe_format(drive.filename)
+    the image (``fmt``: the image's format, probed when not given)."""
+    fmt = fmt or drive.format or probe_format(drive.filename)
     overlay = os.path.join(rundir, f"overlay{index}.qcow2")
     cp = subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", fmt,
                          "-b", drive.filename, overlay], capture_output=True, timeout=60)
@@ -233,6 +233,10 @@ class QemuBackend(Backend):
                 devopts += f",serial={d.label}"
             if d.blocksize:
                 devopts += f",logical_block_size={d.blocksize},physical_block_size={d.blocksize}"
+            if i in self.overlays:
+                # A read-only drive may be a running guest's disk: let its
+                # qemu keep writing (we only ever write our own overlay).
+                devopts += ",share-rw=on"
             argv += ["-device", devopts]
         argv += ["-drive", f"file={qemu_escape(appliance.root)},snapshot=on,id=appliance,"
                  "cache=unsafe,if=none,format=raw",
