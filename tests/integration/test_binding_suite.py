@@ -1,7 +1,9 @@
 """Our equivalents of libguestfs's Python binding tests (``python/t``).
 
 Each test says which of theirs it stands for; the checks are ours and run
-on this library, the appliance ones with a real launch.  Handles that are
+on this library, the appliance ones with a real launch, and go further
+than theirs (the originals themselves run unchanged in
+``tests/interop/test_upstream_python_t.py``).  Handles that are
 never launched cost nothing, so those tests make their own; the launch,
 progress and libvirt tests launch once each.
 """
