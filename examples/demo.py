@@ -17,11 +17,8 @@ import guestfs
 
 def sha256(path: str) -> str:
     """Hex sha256 of a local file."""
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def main() -> None:

@@ -36,6 +36,16 @@ STOCK_BINDING = "/usr/lib/python3/dist-packages/guestfs.py"
 TIMEOUT = 20.0
 
 
+# -- files ----------------------------------------------------------------------
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a host file."""
+    import hashlib
+
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 # -- errors ---------------------------------------------------------------------
 
 def raised(fn: Callable[..., Any], *args: Any, **kw: Any) -> RuntimeError:

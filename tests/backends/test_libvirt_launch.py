@@ -8,7 +8,6 @@ change; the last test closes it and checks nothing is left behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -21,6 +20,7 @@ import pytest
 
 import guestfs
 from guestfs.testing import appliance_missing, skip_or_fail
+from tests.helpers import sha256_file
 
 URI = "qemu:///system"
 BACKEND = f"libvirt:{URI}"
@@ -40,12 +40,6 @@ def libvirt_missing() -> str | None:
     return None
 
 
-def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def wait_until(cond: Any, timeout: float) -> bool:
@@ -85,7 +79,7 @@ def lv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     g.add_drive_scratch(64 * 1024 * 1024)
     g.add_drive(ro, readonly=True, format="raw")
     g.launch()
-    info = {"g": g, "ro": ro, "ro_sha": sha256(ro), "console": console,
+    info = {"g": g, "ro": ro, "ro_sha": sha256_file(ro), "console": console,
             "backend": g._backend, "tmpdir": g._tmpdir}
     yield info
     if not g._closed:
@@ -155,7 +149,7 @@ def test_read_only_drive_takes_writes_in_its_overlay(lv: dict[str, Any]) -> None
     g.pwrite_device("/dev/sdb", b"X" * 4096, 0)
     g.sync()
     assert g.pread_device("/dev/sdb", 4096, 0) == b"X" * 4096
-    assert sha256(lv["ro"]) == lv["ro_sha"]
+    assert sha256_file(lv["ro"]) == lv["ro_sha"]
 
 
 def test_close_leaves_nothing_behind(lv: dict[str, Any]) -> None:
@@ -169,7 +163,7 @@ def test_close_leaves_nothing_behind(lv: dict[str, Any]) -> None:
     assert not os.path.exists(rundir)
     assert not os.path.exists(lv["tmpdir"])
     assert not os.path.exists(f"/var/log/libvirt/qemu/{name}.log")
-    assert sha256(lv["ro"]) == lv["ro_sha"]
+    assert sha256_file(lv["ro"]) == lv["ro_sha"]
 
 
 CHILD = """

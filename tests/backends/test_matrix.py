@@ -5,24 +5,17 @@ upload and download, a read-only drive left unchanged, nothing left behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 
 import pytest
 
 import guestfs
+from tests.helpers import sha256_file
 
 pytestmark = [pytest.mark.appliance, pytest.mark.slow]
 
 
-def sha256(path: str) -> str:
-    """Hex sha256 of a local file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def make_ro_image(tmp_path) -> str:
@@ -40,7 +33,7 @@ def test_core_scenario(backend, tmp_path) -> None:
     with open(disk, "wb") as f:
         f.truncate(128 * 1024 * 1024)
     ro = make_ro_image(tmp_path)
-    ro_before = sha256(ro)
+    ro_before = sha256_file(ro)
     payload = tmp_path / "payload.bin"
     payload.write_bytes(os.urandom(3 * 1024 * 1024 + 17))
 
@@ -56,7 +49,7 @@ def test_core_scenario(backend, tmp_path) -> None:
     g.upload(str(payload), "/payload")
     back = tmp_path / "back.bin"
     g.download("/payload", str(back))
-    assert sha256(str(back)) == sha256(str(payload))
+    assert sha256_file(str(back)) == sha256_file(str(payload))
 
     # The read-only drive: readable, and writes (to its overlay) never reach the image.
     g.mkdir("/ro")
@@ -72,7 +65,7 @@ def test_core_scenario(backend, tmp_path) -> None:
     tmpdir = g._tmpdir
     g.shutdown()
     g.close()
-    assert sha256(ro) == ro_before
+    assert sha256_file(ro) == ro_before
     if pid is not None:
         assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
     assert tmpdir is None or not os.path.exists(tmpdir)

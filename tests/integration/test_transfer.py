@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import err
+from tests.helpers import err, sha256_file
 
 pytestmark = pytest.mark.appliance
 
@@ -24,13 +24,6 @@ MIB = 1024 * 1024
 
 
 
-def _sha256_of(path: Any) -> str:
-    """SHA-256 of a local file, read in blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(MIB):
-            h.update(block)
-    return h.hexdigest()
 
 
 @pytest.mark.slow
@@ -40,13 +33,13 @@ def test_100mib_round_trip(gfs: Any, tmp_path: Any) -> None:
     with open(src, "wb") as f:
         for _ in range(100):
             f.write(os.urandom(MIB))
-    want = _sha256_of(src)
+    want = sha256_file(src)
     g.upload(str(src), "/big")
     assert g.filesize("/big") == 100 * MIB
     assert g.checksum("sha256", "/big") == want
     dst = tmp_path / "dst"
     g.download("/big", str(dst))
-    assert _sha256_of(dst) == want
+    assert sha256_file(dst) == want
 
 
 def test_device_transfers(g: Any, tmp_path: Any) -> None:

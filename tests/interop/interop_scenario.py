@@ -70,11 +70,8 @@ def _stock_last_errno(g: Any) -> str | None:
 
 def sha256_file(path: str) -> str:
     """Hex SHA-256 of a host file."""
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        while block := f.read(MIB):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def as_dict(v: Any) -> dict[str, Any]:
