@@ -227,3 +227,64 @@ def debug(subcmd: str, extraargs: list[str]) -> str:
     if fn is None:
         raise DaemonError(f"use 'debug help 0' to list the supported commands ({subcmd}: unknown)", "EINVAL")
     return fn(extraargs)
+
+
+# -- the appliance itself -----------------------------------------------------------
+
+@action("echo_daemon")
+def echo_daemon(words: list[str]) -> str:
+    """The words joined by single spaces (a round trip through the daemon)."""
+    return " ".join(words)
+
+
+@action("sleep")
+def sleep(secs: int) -> None:
+    """Wait ``secs`` seconds in the daemon."""
+    if secs < 0:
+        raise DaemonError(f"{secs}: the number of seconds cannot be negative", "EINVAL")
+    time.sleep(secs)
+
+
+@action("utsname")
+def utsname() -> dict[str, str]:
+    """The appliance kernel's uname(2) fields."""
+    u = os.uname()
+    return {"uts_sysname": u.sysname, "uts_release": u.release,
+            "uts_version": u.version, "uts_machine": u.machine}
+
+
+def _program_output(argv: list[str]) -> str:
+    cp = run_program(argv)
+    if cp.returncode != 0:
+        raise DaemonError(f"{argv[0]}: {(cp.stderr or cp.stdout).decode('utf-8', 'replace').strip()}")
+    return cp.stdout.decode("utf-8", "surrogateescape")
+
+
+@action("df")
+def df() -> str:
+    """``df`` of the appliance's mounted filesystems, for people to read."""
+    return _program_output(["df"])
+
+
+@action("df_h")
+def df_h() -> str:
+    """``df -h`` of the appliance's mounted filesystems, for people to read."""
+    return _program_output(["df", "-h"])
+
+
+@action("dmesg")
+def dmesg() -> str:
+    """The appliance kernel's message buffer."""
+    return _program_output(["dmesg"])
+
+
+@action("drop_caches")
+def drop_caches(whattodrop: int) -> None:
+    """Sync, then drop the kernel's page cache (1), dentries and inodes (2), or both (3)."""
+    os.sync()
+    path = "/proc/sys/vm/drop_caches"
+    try:
+        with open(path, "w") as f:
+            f.write(str(whattodrop))
+    except OSError as e:
+        raise DaemonError(f"{path}: {e.strerror}", e.errno) from None

@@ -792,3 +792,26 @@ def available_all_groups() -> list[str]:
     """Every optional group name, available here or not."""
     return list(ALL_GROUPS)
 
+
+
+# -- whole devices ------------------------------------------------------------------
+
+@action("nr_devices")
+def nr_devices() -> int:
+    """How many disks the caller added (what ``list_devices`` lists)."""
+    return len(context.list_disks())
+
+
+@action("is_whole_device")
+def is_whole_device(device: str) -> bool:
+    """True for a whole disk, false for a partition, an LV or another mapping."""
+    return kname(device) in context.list_disks()
+
+
+@action("wipefs")
+def wipefs(device: str) -> None:
+    """Erase every filesystem, RAID and partition-table signature on a device."""
+    cp = subprocess.run(["wipefs", "-a", "--force", device], capture_output=True)
+    if cp.returncode != 0:
+        msg = (cp.stderr or cp.stdout).decode("utf-8", "replace").strip()
+        raise DaemonError(f"{display(device)}: {msg}")
