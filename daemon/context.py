@@ -235,11 +235,12 @@ def _is_device(path: str) -> bool:
 
 
 def run(argv: Sequence[str], input: bytes | None = None, check: bool = True,
-        env: dict[str, str] | None = None, cwd: str | None = None) -> subprocess.CompletedProcess:
+        env: dict[str, str] | None = None, cwd: str | None = None,
+        pass_fds: Sequence[int] = ()) -> subprocess.CompletedProcess:
     """Run a program, capturing output; a failure becomes a DaemonError with its stderr."""
     try:
         cp = subprocess.run(list(argv), input=input, capture_output=True,
-                            env=env, cwd=cwd)
+                            env=env, cwd=cwd, pass_fds=tuple(pass_fds))
     except FileNotFoundError:
         raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
     if check and cp.returncode != 0:

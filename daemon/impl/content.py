@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import subprocess
 from collections.abc import Callable, Iterator
 
 from guestfs.protocol import constants as C
@@ -17,7 +18,7 @@ from guestfs.protocol import constants as C
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import BLOCK, err_text, guest, open_guest, oserr, run_program, split_lines
+from .files import BLOCK, err_text, guest, open_guest, oserr, real, run_program, split_lines
 
 
 def _blocks(path: str, what: str) -> Iterator[bytes]:
@@ -202,3 +203,60 @@ def file(path: str) -> str:
     lines = split_lines(cp.stdout.decode("utf-8", "surrogateescape"))
     return lines[0] if lines else ""
 
+
+
+# -- initrd images ------------------------------------------------------------------
+
+#: Leading bytes of an initramfs and the program that unpacks it to a cpio stream.
+_INITRD_FORMATS = (
+    (b"\x1f\x8b", ["gzip", "-dc"]),
+    (b"\xfd7zXZ\x00", ["xz", "-dc"]),
+    (b"\x28\xb5\x2f\xfd", ["zstd", "-dcq"]),
+    (b"BZh", ["bzip2", "-dc"]),
+    (b"\x89LZO", ["lzop", "-dc"]),
+    (b"07070", ["cat"]),
+)
+
+
+def _cpio(initrd: str, cpio_args: list[str], what: str) -> bytes:
+    """Run ``cpio`` on the uncompressed stream of a guest initrd; its stdout."""
+    try:
+        fd = open_guest(initrd, os.O_RDONLY)
+    except OSError as e:
+        raise oserr(e, what, initrd) from None
+    with os.fdopen(fd, "rb") as f:
+        head = f.read(8)
+    unpack = next((argv for magic, argv in _INITRD_FORMATS if head.startswith(magic)), None)
+    if unpack is None:
+        raise DaemonError(f"{what}: {initrd}: not an initramfs (compressed cpio) image", "EINVAL")
+    src = real(initrd)
+    try:
+        dec = subprocess.Popen([*unpack, src], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise DaemonError(f"{unpack[0]}: command not found in the appliance", "ENOENT") from None
+    assert dec.stdout is not None
+    try:
+        cp = subprocess.run(["cpio", "--quiet", *cpio_args], stdin=dec.stdout, capture_output=True)
+    finally:
+        dec.stdout.close()
+        dec.wait()
+    if cp.returncode != 0 or dec.returncode not in (0, -13):  # -13: SIGPIPE after cpio quit early
+        raise DaemonError(f"{what}: {initrd}: {err_text(cp) or f'{unpack[0]} failed'}")
+    if len(cp.stdout) > C.MESSAGE_MAX:
+        raise DaemonError(f"{what}: {initrd}: output is too large for the protocol", "EFBIG")
+    return cp.stdout
+
+
+@action("initrd_list")
+def initrd_list(path: str) -> list[str]:
+    """The names in an initramfs image, in archive order (no leading /)."""
+    return split_lines(_cpio(path, ["-it"], "initrd_list").decode("utf-8", "surrogateescape"))
+
+
+@action("initrd_cat")
+def initrd_cat(initrdpath: str, filename: str) -> bytes:
+    """The contents of one file inside an initramfs image."""
+    names = initrd_list(initrdpath)
+    if filename not in names:
+        raise DaemonError(f"{initrdpath}: {filename}: no such file in the initrd", "ENOENT")
+    return _cpio(initrdpath, ["-i", "--to-stdout", "--", filename], "initrd_cat")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from .. import context
 from ..context import run
 from ..dispatch import action
 from ..errors import DaemonError
@@ -67,3 +68,55 @@ def luks_format(device: str, key: str, keyslot: int) -> None:
         raise DaemonError(f"keyslot {keyslot} out of range (0 to 7)", "EINVAL")
     run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks1", "--key-slot", str(keyslot),
          "--key-file", "-", device], input=key.encode())
+
+
+@action("luks_open_ro")
+def luks_open_ro(device: str, key: str, mapname: str) -> None:
+    """Older form of cryptsetup_open with ``readonly``."""
+    cryptsetup_open(device, key, mapname, readonly=True, crypttype="luks")
+
+
+@action("luks_uuid")
+def luks_uuid(device: str) -> str:
+    """The UUID in a LUKS header."""
+    if run(["cryptsetup", "isLuks", device], check=False).returncode != 0:
+        raise DaemonError(f"{context.canonical_device(device)}: not a LUKS device", "EINVAL")
+    return run(["cryptsetup", "luksUUID", device]).stdout.decode().strip()
+
+
+def _slot(keyslot: int) -> str:
+    if not 0 <= keyslot <= 7:
+        raise DaemonError(f"keyslot {keyslot} out of range (0 to 7)", "EINVAL")
+    return str(keyslot)
+
+
+@action("luks_format_cipher")
+def luks_format_cipher(device: str, key: str, keyslot: int, cipher: str) -> None:
+    """``luks_format`` with a chosen cipher."""
+    run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks1", "--key-slot", _slot(keyslot),
+         "--cipher", cipher, "--key-file", "-", device], input=key.encode())
+
+
+@action("luks_add_key")
+def luks_add_key(device: str, key: str, newkey: str, keyslot: int) -> None:
+    """Add ``newkey`` in ``keyslot``, unlocking with an existing ``key``."""
+    # cryptsetup reads the existing key from --key-file and the new one from
+    # a second file: give it both through pipes, never the command line.
+    rfd, wfd = os.pipe()
+    try:
+        os.write(wfd, newkey.encode())
+        os.close(wfd)
+        wfd = -1
+        run(["cryptsetup", "luksAddKey", "--batch-mode", "--key-slot", _slot(keyslot),
+             "--key-file", "-", device, f"/dev/fd/{rfd}"], input=key.encode(), pass_fds=(rfd,))
+    finally:
+        os.close(rfd)
+        if wfd >= 0:
+            os.close(wfd)
+
+
+@action("luks_kill_slot")
+def luks_kill_slot(device: str, key: str, keyslot: int) -> None:
+    """Remove the key in ``keyslot``, authorised by another ``key``."""
+    run(["cryptsetup", "luksKillSlot", "--batch-mode", "--key-file", "-", device, _slot(keyslot)],
+        input=key.encode())

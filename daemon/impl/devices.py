@@ -373,6 +373,7 @@ def list_partitions() -> list[str]:
     return [dev_node(p) for d in context.list_disks() for p in context.list_partitions_of(d)]
 
 
+@action("list_md_devices")
 def list_md_devices() -> list[str]:
     """Active md (software RAID) arrays, as /dev/mdN."""
     try:
@@ -815,3 +816,20 @@ def wipefs(device: str) -> None:
     if cp.returncode != 0:
         msg = (cp.stderr or cp.stdout).decode("utf-8", "replace").strip()
         raise DaemonError(f"{display(device)}: {msg}")
+
+
+@action("list_dm_devices")
+def list_dm_devices() -> list[str]:
+    """Device-mapper devices (/dev/mapper/NAME) other than LVM's logical volumes."""
+    cp = subprocess.run(["dmsetup", "info", "-c", "--noheadings", "--separator", ":",
+                         "-o", "name,uuid"], capture_output=True)
+    if cp.returncode != 0:
+        if b"No devices found" in cp.stdout + cp.stderr:
+            return []
+        raise DaemonError(f"dmsetup: {(cp.stderr or cp.stdout).decode('utf-8', 'replace').strip()}")
+    names = []
+    for line in cp.stdout.decode("utf-8", "surrogateescape").splitlines():
+        name, _, uuid = line.partition(":")
+        if name and name != "No devices found" and not uuid.startswith("LVM-"):
+            names.append(f"/dev/mapper/{name}")
+    return sorted(names)

@@ -1,4 +1,5 @@
-"""Odds and ends of the daemon's life cycle: ``internal_exit``.
+"""Odds and ends: the daemon's life cycle (``internal_exit``), kernel modules
+and filesystem types.
 
 (The optional-group queries are in ``devices.py``; ``internal_autosync``,
 which the library sends at shutdown, is in ``mount.py``.)
@@ -10,7 +11,9 @@ import os
 import signal
 import threading
 
+from ..context import run
 from ..dispatch import action
+from ..errors import DaemonError
 
 #: Time left for the reply to go out before the daemon stops.
 EXIT_DELAY = 0.2
@@ -33,3 +36,27 @@ def internal_exit() -> None:
     signal.signal(signal.SIGUSR1, _stop)
     pid = os.getpid()
     threading.Timer(EXIT_DELAY, os.kill, (pid, signal.SIGUSR1)).start()
+
+
+# -- kernel modules and filesystems -------------------------------------------------
+
+def _kernel_filesystems() -> set[str]:
+    with open("/proc/filesystems") as f:
+        return {line.split()[-1] for line in f if line.strip()}
+
+
+@action("filesystem_available")
+def filesystem_available(filesystem: str) -> bool:
+    """Whether the appliance kernel can mount this filesystem type (loading its module)."""
+    if not filesystem or "/" in filesystem:
+        raise DaemonError(f"{filesystem!r}: not a filesystem type name", "EINVAL")
+    if filesystem in _kernel_filesystems():
+        return True
+    run(["modprobe", "-q", filesystem], check=False)
+    return filesystem in _kernel_filesystems()
+
+
+@action("modprobe")
+def modprobe(modulename: str) -> None:
+    """Load a kernel module into the appliance."""
+    run(["modprobe", "--", modulename])

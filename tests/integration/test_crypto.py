@@ -26,3 +26,17 @@ def test_bad_arguments_are_refused_before_running_anything(g: Any) -> None:
         g.cryptsetup_close("/dev/sda")
     with pytest.raises(RuntimeError, match="keyslot"):
         g.luks_format("/dev/sda", "secret", 9)
+
+
+def test_luks_extras_check_their_arguments(g: Any) -> None:
+    with pytest.raises(RuntimeError, match=r"^luks_uuid: /dev/sda: not a LUKS device$"):
+        g.luks_uuid("/dev/sda")
+    with pytest.raises(RuntimeError, match="keyslot 8 out of range"):
+        g.luks_kill_slot("/dev/sda", "secret", 8)
+    with pytest.raises(RuntimeError, match="keyslot -1 out of range"):
+        g.luks_add_key("/dev/sda", "secret", "new", -1)
+    with pytest.raises(RuntimeError, match=r"^luks_add_key: cryptsetup: "):
+        g.luks_add_key("/dev/sda", "secret", "new", 1)
+    with pytest.raises(RuntimeError, match=r"^luks_open_ro: cryptsetup: "):
+        g.luks_open_ro("/dev/sda", "secret", "ro")
+    assert g.list_dm_devices() == []
