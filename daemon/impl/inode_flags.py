@@ -21,9 +21,10 @@ def _lsattr(file: str, *opts: str) -> str:
 
 @action("get_e2attrs")
 def get_e2attrs(file: str) -> str:
-    """The file's inode flags as letters (``lsattr``), empty when none is set."""
+    """The file's inode flags as letters in ASCII order (as libguestfs gives
+    them), empty when none is set."""
     flags = _lsattr(file).split(" ", 1)[0]
-    return flags.replace("-", "")
+    return "".join(sorted(flags.replace("-", "")))
 
 
 @action("set_e2attrs")
