@@ -833,3 +833,23 @@ def list_dm_devices() -> list[str]:
         if name and name != "No devices found" and not uuid.startswith("LVM-"):
             names.append(f"/dev/mapper/{name}")
     return sorted(names)
+
+
+@action("blkdiscard")
+def blkdiscard(device: str) -> None:
+    """Discard every block of a device (the disk must support discard)."""
+    context.run(["blkdiscard", "-f", device])  # -f: the caller asked to destroy signatures too
+
+
+@action("blkdiscardzeroes")
+def blkdiscardzeroes(device: str) -> bool:
+    """Whether blocks discarded on this device read back as zeroes."""
+    path = os.path.join(sys_class_block(kname(device)), "queue", "discard_zeroes_data")
+    if not os.path.exists(path):  # a partition: ask its disk
+        parent = parent_disk(device)
+        path = os.path.join(sys_class_block(parent or kname(device)), "queue", "discard_zeroes_data")
+    try:
+        with open(path) as f:
+            return f.read().strip() not in ("", "0")
+    except OSError as e:
+        raise DaemonError(f"{display(device)}: {path}: {e.strerror}", e.errno) from None

@@ -201,3 +201,36 @@ def findfs_uuid(uuid: str) -> str:
 def findfs_label(label: str) -> str:
     """The device holding the filesystem with this label."""
     return _findfs("LABEL", label)
+
+
+@action("remount")
+def remount(mountpoint: str, rw: bool | None = None) -> None:
+    """Make a mounted filesystem read-write or read-only (``rw`` must be given)."""
+    if rw is None:
+        raise DaemonError("parameter 'rw' must be specified", "EINVAL")
+    mp = context.sysroot_path(mountpoint)
+    context.run(["mount", "-o", "remount," + ("rw" if rw else "ro"), mp])
+
+
+@action("mount_loop")
+def mount_loop(file: str, mountpoint: str) -> None:
+    """Mount a filesystem image held in a guest file (through a loop device)."""
+    image = context.sysroot_path(file)
+    if not os.path.isfile(image):
+        raise DaemonError(f"{file}: not a regular file (or not found)", "ENOENT")
+    _mount("loop", None, image, mountpoint)
+
+
+@action("fstrim")
+def fstrim(mountpoint: str, offset: int | None = None, length: int | None = None,
+           minimumfreeextent: int | None = None) -> None:
+    """Discard the unused blocks of a mounted filesystem (the disk must support it)."""
+    argv = ["fstrim"]
+    for flag, value, what in (("-o", offset, "offset"), ("-l", length, "length"),
+                              ("-m", minimumfreeextent, "minimumfreeextent")):
+        if value is not None:
+            if value < 0:
+                raise DaemonError(f"{what} cannot be negative", "EINVAL")
+            argv += [flag, str(value)]
+    os.sync()
+    context.run(argv + [context.sysroot_path(mountpoint)])
