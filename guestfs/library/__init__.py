@@ -17,7 +17,7 @@ LibraryImpl = Callable[..., Any]
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
 FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "features",
-            "internal_test")
+            "inspection", "internal_test")
 
 
 def library_action(*names: str) -> Callable[[LibraryImpl], LibraryImpl]:

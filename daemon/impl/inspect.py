@@ -1,0 +1,385 @@
+"""Inspection of Linux guests: find the root filesystems of the operating
+systems on the disks and describe each (distro, version, arch, hostname,
+package system, fstab mountpoints).
+
+``inspect_os`` mounts every filesystem read-only in a private directory of
+the appliance (never under the sysroot, so the caller's mounts are left
+alone), reads what it needs, unmounts, and keeps the results for the
+``inspect_get_*`` calls until the next ``inspect_os``.  Windows and the
+BSDs are not recognised yet: their filesystems simply yield no root.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import struct
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+
+from .. import context
+from ..dispatch import action
+from ..errors import DaemonError
+from . import devices
+
+#: os-release ``ID`` → libguestfs's distro name.
+_DISTROS = {
+    "debian": "debian", "ubuntu": "ubuntu", "fedora": "fedora", "rhel": "rhel",
+    "centos": "centos", "rocky": "rocky", "ol": "oraclelinux", "opensuse": "opensuse",
+    "opensuse-leap": "opensuse", "opensuse-tumbleweed": "opensuse", "sles": "sles",
+    "sled": "sles", "arch": "archlinux", "alpine": "alpinelinux", "kali": "kalilinux",
+    "linuxmint": "linuxmint", "mageia": "mageia", "gentoo": "gentoo", "void": "voidlinux",
+    "altlinux": "altlinux", "scientific": "scientificlinux", "slackware": "slackware",
+    "frugalware": "frugalware", "pldlinux": "pldlinux", "cirros": "cirros",
+    "coreos": "coreos", "openmandriva": "openmandriva", "buildroot": "buildroot",
+}
+#: Distro → package manager (``None``: decided by the major version).
+_PACKAGE_MANAGEMENT = {
+    "debian": "apt", "ubuntu": "apt", "linuxmint": "apt", "kalilinux": "apt",
+    "fedora": "dnf", "rocky": "dnf", "opensuse": "zypper", "sles": "zypper",
+    "archlinux": "pacman", "alpinelinux": "apk", "gentoo": "portage", "voidlinux": "xbps",
+    "mageia": "urpmi", "altlinux": "apt", "openmandriva": "dnf",
+    "rhel": None, "centos": None, "oraclelinux": None, "scientificlinux": "yum",
+}
+#: ELF e_machine → architecture name.
+_ELF_MACHINES = {3: "i386", 62: "x86_64", 183: "aarch64", 40: "arm", 243: "riscv64",
+                 22: "s390x", 2: "sparc", 43: "sparc64", 8: "mips", 20: "ppc", 21: "ppc64"}
+#: Programs whose ELF header tells the guest's architecture.
+_ARCH_PROBES = ("/usr/bin/ls", "/bin/ls", "/usr/bin/bash", "/bin/bash", "/usr/bin/sh", "/bin/sh")
+#: fstab types that are not on a disk.
+_VIRTUAL_FS = frozenset({"proc", "sysfs", "tmpfs", "devpts", "swap", "devtmpfs", "cgroup",
+                         "cgroup2", "securityfs", "debugfs", "nfs", "nfs4", "cifs", "none"})
+#: Where filesystems are mounted to be looked at.
+_MOUNT_DIR = "/run/guestfs-inspect"
+
+
+@dataclass
+class _OS:
+    """What inspection found about one root filesystem."""
+
+    type: str = "linux"
+    distro: str = "unknown"
+    product_name: str = "unknown"
+    product_variant: str = "unknown"
+    major: int = 0
+    minor: int = 0
+    arch: str = "unknown"
+    hostname: str = "unknown"
+    package_format: str = "unknown"
+    package_management: str = "unknown"
+    fstab: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Results of the last inspect_os: kernel name of the root → what was found.
+_ROOTS: dict[str, _OS] | None = None
+#: The caller's names of those roots, in inspect_os order.
+_ROOT_NAMES: list[str] = []
+
+
+def _inside(top: str, path: str) -> str | None:
+    """``path`` of the guest mounted at ``top`` as an appliance path, its
+    symlinks resolved as the guest would (absolute targets stay inside)."""
+    parts = [p for p in path.split("/") if p]
+    done: list[str] = []
+    hops = 0
+    while parts:
+        part = parts.pop(0)
+        if part == "..":
+            if done:
+                done.pop()
+            continue
+        if part == ".":
+            continue
+        here = os.path.join(top, *done, part)
+        if os.path.islink(here):
+            hops += 1
+            if hops > 40:
+                return None
+            target = os.readlink(here)
+            if target.startswith("/"):
+                done = []
+            parts = [p for p in target.split("/") if p] + parts
+            continue
+        done.append(part)
+    return os.path.join(top, *done)
+
+
+def _read(top: str, path: str, limit: int = 1 << 20) -> str | None:
+    """A small text file of the mounted guest, or None."""
+    full = _inside(top, path)
+    if full is None:
+        return None
+    try:
+        with open(full, "rb") as f:
+            return f.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _exists(top: str, path: str) -> bool:
+    full = _inside(top, path)
+    return full is not None and os.path.lexists(full)
+
+
+def _os_release(text: str) -> dict[str, str]:
+    values = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep and key.strip().isidentifier():
+            try:
+                parts = shlex.split(value, comments=False)
+            except ValueError:
+                continue
+            values[key.strip()] = parts[0] if parts else ""
+    return values
+
+
+def _version(text: str) -> tuple[int, int]:
+    nums = []
+    for part in text.strip().split(".")[:2]:
+        digits = "".join(c for c in part if c.isdigit())
+        if not digits:
+            break
+        nums.append(int(digits))
+    return (nums + [0, 0])[0], (nums + [0, 0])[1]
+
+
+def _arch(top: str) -> str:
+    """The architecture of the guest's programs, from an ELF header."""
+    for probe in _ARCH_PROBES:
+        full = _inside(top, probe)
+        try:
+            with open(full or "", "rb") as f:
+                head = f.read(20)
+        except OSError:
+            continue
+        if len(head) < 20 or head[:4] != b"\x7fELF":
+            continue
+        order = "<" if head[5] == 1 else ">"
+        arch = _ELF_MACHINES.get(struct.unpack(order + "H", head[18:20])[0], "unknown")
+        if arch == "ppc64" and order == "<":
+            arch = "ppc64le"
+        return arch
+    return "unknown"
+
+
+def _is_linux_root(top: str) -> bool:
+    etc = _inside(top, "/etc")
+    return etc is not None and os.path.isdir(etc) and \
+        (_exists(top, "/bin") or _exists(top, "/usr/bin")) and \
+        any(_exists(top, p) for p in ("/etc/os-release", "/usr/lib/os-release", "/etc/fstab",
+                                      "/etc/debian_version", "/etc/redhat-release"))
+
+
+def _describe(top: str) -> _OS:
+    info = _OS()
+    rel = _read(top, "/etc/os-release") or _read(top, "/usr/lib/os-release")
+    if rel is not None:
+        osr = _os_release(rel)
+        info.distro = _DISTROS.get(osr.get("ID", "").lower(), "unknown")
+        info.product_name = osr.get("PRETTY_NAME") or osr.get("NAME") or "unknown"
+        info.product_variant = osr.get("VARIANT") or "unknown"
+        info.major, info.minor = _version(osr.get("VERSION_ID", ""))
+    debian_version = _read(top, "/etc/debian_version")
+    if debian_version is not None and info.distro in ("debian", "unknown"):
+        major, minor = _version(debian_version)
+        if major:
+            info.distro = "debian"
+            if major == info.major or not info.major:
+                info.major, info.minor = major, minor
+    info.arch = _arch(top)
+    hostname = _read(top, "/etc/hostname") or _read(top, "/etc/HOSTNAME")
+    if hostname and hostname.split():
+        info.hostname = hostname.split()[0]
+    if _exists(top, "/var/lib/dpkg/status"):
+        info.package_format = "deb"
+    elif _exists(top, "/var/lib/rpm") or _exists(top, "/usr/lib/sysimage/rpm"):
+        info.package_format = "rpm"
+    elif _exists(top, "/var/lib/pacman"):
+        info.package_format = "pacman"
+    elif _exists(top, "/lib/apk/db"):
+        info.package_format = "apk"
+    pm = _PACKAGE_MANAGEMENT.get(info.distro, "unknown")
+    if pm is None:
+        pm = "dnf" if info.major >= 8 else "yum"
+    info.package_management = pm
+    info.fstab = _fstab(_read(top, "/etc/fstab") or "")
+    return info
+
+
+def _fstab(text: str) -> list[tuple[str, str]]:
+    """(device, mountpoint) of the disk filesystems in an fstab, most recent first
+    (libguestfs lists them in reverse order)."""
+    found = []
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) < 3 or words[0].startswith("#"):
+            continue
+        spec, mountpoint, vfstype = words[:3]
+        if vfstype in _VIRTUAL_FS or not mountpoint.startswith("/"):
+            continue
+        dev = _resolve_spec(spec)
+        if dev is not None:
+            found.append((dev, mountpoint))
+    return found[::-1]
+
+
+def _resolve_spec(spec: str) -> str | None:
+    """The caller's device name for an fstab spec (UUID=, LABEL=, PARTUUID=, /dev/…)."""
+    if spec.startswith("/dev/"):
+        try:
+            return context.canonical_device(context.resolve_device(spec))
+        except DaemonError:
+            return spec
+    tag, sep, value = spec.partition("=")
+    if not sep or tag not in ("UUID", "LABEL", "PARTUUID", "PARTLABEL"):
+        return None
+    env = dict(os.environ, BLKID_FILE="/dev/null")
+    cp = subprocess.run(["findfs", f"{tag}={value.strip(chr(34))}"], capture_output=True, env=env)
+    if cp.returncode != 0:
+        return None
+    return context.canonical_device(cp.stdout.decode().strip())
+
+
+def _mount_ro(dev: str, where: str) -> bool:
+    os.makedirs(where, exist_ok=True)
+    cp = subprocess.run(["mount", "-o", "ro", dev, where], capture_output=True)
+    return cp.returncode == 0
+
+
+@action("inspect_os")
+def inspect_os() -> list[str]:
+    """Find the operating systems on the disks; returns their root filesystems."""
+    global _ROOTS, _ROOT_NAMES
+    roots: dict[str, _OS] = {}
+    names: list[str] = []
+    where = tempfile.mkdtemp(prefix="fs-", dir=_ensure_dir())
+    try:
+        for name, fstype in devices.list_filesystems():
+            if fstype in ("unknown", "swap") or name.startswith("btrfsvol:"):
+                continue
+            dev = context.resolve_device(name)
+            if not _mount_ro(dev, where):
+                continue
+            try:
+                if _is_linux_root(where):
+                    roots[devices.kname(dev)] = _describe(where)
+                    names.append(context.canonical_device(dev))
+            finally:
+                subprocess.run(["umount", where], capture_output=True)
+    finally:
+        os.rmdir(where)
+    _ROOTS, _ROOT_NAMES = roots, names
+    return list(names)
+
+
+def _ensure_dir() -> str:
+    os.makedirs(_MOUNT_DIR, exist_ok=True)
+    return _MOUNT_DIR
+
+
+def _root(root: str) -> _OS:
+    if _ROOTS is None:
+        raise DaemonError("no inspection data: call guestfs_inspect_os first", "EINVAL")
+    info = _ROOTS.get(devices.kname(root)) if root.startswith("/dev/") else None
+    if info is None:
+        raise DaemonError(f"{context.canonical_device(root) if root.startswith('/dev/') else root}: "
+                          "root device not found: only call this function with a root device "
+                          "previously returned by guestfs_inspect_os", "EINVAL")
+    return info
+
+
+@action("inspect_get_roots")
+def inspect_get_roots() -> list[str]:
+    """The roots the last inspect_os found (empty before it)."""
+    return list(_ROOT_NAMES)
+
+
+def _getter(name: str, attr: str) -> None:
+    def get(root: str) -> object:
+        return getattr(_root(root), attr)
+    get.__name__ = name
+    get.__doc__ = f"The inspected guest's {attr.replace('_', ' ')}."
+    action(name)(get)
+
+
+for _name, _attr in (("inspect_get_type", "type"), ("inspect_get_distro", "distro"),
+                     ("inspect_get_product_name", "product_name"),
+                     ("inspect_get_product_variant", "product_variant"),
+                     ("inspect_get_major_version", "major"), ("inspect_get_minor_version", "minor"),
+                     ("inspect_get_arch", "arch"), ("inspect_get_hostname", "hostname"),
+                     ("inspect_get_package_format", "package_format"),
+                     ("inspect_get_package_management", "package_management")):
+    _getter(_name, _attr)
+
+
+@action("inspect_get_format")
+def inspect_get_format(root: str) -> str:
+    """Always ``installed``: install discs and live images are not recognised."""
+    _root(root)
+    return "installed"
+
+
+@action("inspect_get_build_id")
+def inspect_get_build_id(root: str) -> str:
+    """A build identifier (``unknown`` for Linux guests)."""
+    _root(root)
+    return "unknown"
+
+
+@action("inspect_get_mountpoints")
+def inspect_get_mountpoints(root: str) -> list[tuple[str, str]]:
+    """Mountpoint → filesystem, from the guest's fstab (the root at least)."""
+    info = _root(root)
+    pairs = [(mp, dev) for dev, mp in info.fstab]
+    if not any(mp == "/" for mp, _ in pairs):
+        pairs.append(("/", context.canonical_device(root)))
+    return pairs
+
+
+@action("inspect_get_filesystems")
+def inspect_get_filesystems(root: str) -> list[str]:
+    """Every filesystem the guest uses (its fstab's, the root included)."""
+    devs: list[str] = []
+    for _, dev in inspect_get_mountpoints(root):
+        if dev not in devs:
+            devs.append(dev)
+    return devs
+
+
+@action("inspect_get_drive_mappings")
+def inspect_get_drive_mappings(root: str) -> list[tuple[str, str]]:
+    """Windows drive letters (none for Linux guests)."""
+    _root(root)
+    return []
+
+
+def _false(name: str) -> None:
+    def check(root: str) -> bool:
+        _root(root)
+        return False
+    check.__name__ = name
+    check.__doc__ = "False: only installed operating systems are recognised."
+    action(name)(check)
+
+
+for _name in ("inspect_is_live", "inspect_is_netinst", "inspect_is_multipart",
+              "inspect_get_windows_group_policy"):
+    _false(_name)
+
+
+def _windows_only(name: str, what: str) -> None:
+    def refuse(root: str) -> str:
+        _root(root)
+        raise DaemonError(f"not a Windows guest, or {what} could not be determined", "EINVAL")
+    refuse.__name__ = name
+    refuse.__doc__ = f"The Windows {what} (an error for other guests)."
+    action(name)(refuse)
+
+
+for _name, _what in (("inspect_get_windows_systemroot", "systemroot"),
+                     ("inspect_get_windows_current_control_set", "CurrentControlSet"),
+                     ("inspect_get_windows_system_hive", "the system hive"),
+                     ("inspect_get_windows_software_hive", "the software hive")):
+    _windows_only(_name, _what)
