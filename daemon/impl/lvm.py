@@ -452,3 +452,27 @@ def vgpvuuids(vgname: str) -> list[str]:
         return [r[0] for r in _report("vgs", ["pv_uuid"], vgname)]
     except DaemonError as e:
         raise DaemonError(f"{vgname}: {e}") from None
+
+
+@action("pvchange_uuid")
+def pvchange_uuid(device: str) -> None:
+    """Give a physical volume a new random UUID."""
+    lvm("pvchange", "-u", device)
+
+
+@action("pvchange_uuid_all")
+def pvchange_uuid_all() -> None:
+    """Give every physical volume a new random UUID."""
+    lvm("pvchange", "-u", "-a")
+
+
+@action("vgchange_uuid")
+def vgchange_uuid(vg: str) -> None:
+    """Give a volume group a new random UUID."""
+    lvm("vgchange", "-u", vg)
+
+
+@action("vgchange_uuid_all")
+def vgchange_uuid_all() -> None:
+    """Give every volume group a new random UUID."""
+    lvm("vgchange", "-u")

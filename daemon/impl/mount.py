@@ -203,6 +203,18 @@ def findfs_label(label: str) -> str:
     return _findfs("LABEL", label)
 
 
+@action("findfs_partuuid")
+def findfs_partuuid(uuid: str) -> str:
+    """The partition with this GPT partition UUID."""
+    return _findfs("PARTUUID", uuid)
+
+
+@action("findfs_partlabel")
+def findfs_partlabel(label: str) -> str:
+    """The partition with this GPT partition label."""
+    return _findfs("PARTLABEL", label)
+
+
 @action("remount")
 def remount(mountpoint: str, rw: bool | None = None) -> None:
     """Make a mounted filesystem read-write or read-only (``rw`` must be given)."""
