@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
 import subprocess
 from collections.abc import Callable, Iterator
 
@@ -260,3 +261,53 @@ def initrd_cat(initrdpath: str, filename: str) -> bytes:
     if filename not in names:
         raise DaemonError(f"{initrdpath}: {filename}: no such file in the initrd", "ENOENT")
     return _cpio(initrdpath, ["-i", "--to-stdout", "--", filename], "initrd_cat")
+
+
+# -- architectures ------------------------------------------------------------------
+
+#: ELF e_machine → architecture name, as libguestfs names them.
+_ELF_MACHINES = {3: "i386", 62: "x86_64", 183: "aarch64", 40: "arm", 243: "riscv64",
+                 22: "s390x", 2: "sparc", 43: "sparc64", 8: "mips", 20: "ppc", 21: "ppc64"}
+
+
+def elf_arch(head: bytes) -> str | None:
+    """The architecture in an ELF header's first 20 bytes, or None if not ELF."""
+    if len(head) < 20 or head[:4] != b"\x7fELF":
+        return None
+    order = "<" if head[5] == 1 else ">"
+    arch = _ELF_MACHINES.get(struct.unpack(order + "H", head[18:20])[0], "unknown")
+    if arch == "ppc64" and order == "<":
+        return "ppc64le"
+    if arch == "mips" and head[4] == 2:
+        return "mips64"
+    return arch
+
+
+@action("file_architecture")
+def file_architecture(filename: str) -> str:
+    """The architecture a program or library (ELF) was built for."""
+    head = b""
+    for block in _blocks(filename, "file_architecture"):
+        head = block[:20]
+        break
+    arch = elf_arch(head)
+    if arch is None or arch == "unknown":
+        raise DaemonError(f"unknown architecture: {filename}", "EINVAL")
+    return arch
+
+
+#: zfile's decompressors.
+_ZFILE_METHODS = {"gzip": ["gzip", "-dc"], "compress": ["gzip", "-dc"], "bzip2": ["bzip2", "-dc"]}
+
+
+@action("zfile")
+def zfile(meth: str, path: str) -> str:
+    """``file(1)``'s description of what a compressed file holds (deprecated: file)."""
+    if meth not in _ZFILE_METHODS:
+        raise DaemonError(f"zfile: unknown method: {meth}", "EINVAL")
+    data = _whole(path, "zfile")
+    cp = subprocess.run([*_ZFILE_METHODS[meth]], input=data, capture_output=True)
+    if cp.returncode != 0:
+        raise DaemonError(f"zfile: {path}: {err_text(cp)}")
+    desc = subprocess.run(["file", "-b", "-"], input=cp.stdout[:1 << 20], capture_output=True)
+    return desc.stdout.decode("utf-8", "surrogateescape").strip()

@@ -1102,6 +1102,16 @@ def internal_write(path: str, content: bytes) -> None:
     _write(path, content, os.O_TRUNC)
 
 
+@action("write_file")
+def write_file(path: str, content: str, size: int) -> None:
+    """Create or replace a file with the first ``size`` bytes of ``content``
+    (all of it when ``size`` is 0; deprecated: write)."""
+    data = os.fsencode(content)
+    if size < 0 or size > len(data):
+        raise DaemonError(f"{path}: size {size} is outside the content's {len(data)} bytes", "EINVAL")
+    _write(path, data[:size] if size else data, os.O_TRUNC)
+
+
 @action("internal_write_append")
 def internal_write_append(path: str, content: bytes) -> None:
     """Append ``content`` to a file, creating it (the library's ``write_append``)."""

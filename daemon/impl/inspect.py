@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import struct
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
 from . import devices
+from .content import elf_arch
 
 #: os-release ``ID`` → libguestfs's distro name.
 _DISTROS = {
@@ -42,9 +42,6 @@ _PACKAGE_MANAGEMENT = {
     "mageia": "urpmi", "altlinux": "apt", "openmandriva": "dnf",
     "rhel": None, "centos": None, "oraclelinux": None, "scientificlinux": "yum",
 }
-#: ELF e_machine → architecture name.
-_ELF_MACHINES = {3: "i386", 62: "x86_64", 183: "aarch64", 40: "arm", 243: "riscv64",
-                 22: "s390x", 2: "sparc", 43: "sparc64", 8: "mips", 20: "ppc", 21: "ppc64"}
 #: Programs whose ELF header tells the guest's architecture.
 _ARCH_PROBES = ("/usr/bin/ls", "/bin/ls", "/usr/bin/bash", "/bin/bash", "/usr/bin/sh", "/bin/sh")
 #: fstab types that are not on a disk.
@@ -154,13 +151,9 @@ def _arch(top: str) -> str:
                 head = f.read(20)
         except OSError:
             continue
-        if len(head) < 20 or head[:4] != b"\x7fELF":
-            continue
-        order = "<" if head[5] == 1 else ">"
-        arch = _ELF_MACHINES.get(struct.unpack(order + "H", head[18:20])[0], "unknown")
-        if arch == "ppc64" and order == "<":
-            arch = "ppc64le"
-        return arch
+        arch = elf_arch(head)
+        if arch is not None:
+            return arch
     return "unknown"
 
 

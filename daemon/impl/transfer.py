@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterable
 
 from .. import context
-from ..dispatch import action
+from ..dispatch import action, check_path
 from ..errors import DaemonError
 from ..transfer import FileIn, FileOut
 from .files import (
@@ -388,11 +388,12 @@ def txz_in(tarball: FileIn, directory: str) -> None:
     _tar_in(tarball, directory, "xz")
 
 
-def _stream_out(argv: list[str], out: FileOut, what: str) -> None:
+def _stream_out(argv: list[str], out: FileOut, what: str, cwd: str | None = None) -> None:
     """Run a program and stream its stdout; a failure cancels the stream (or errors first)."""
     with tempfile.TemporaryFile() as errf:
         try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf)
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf,
+                                    cwd=cwd)
         except FileNotFoundError:
             raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
         assert proc.stdout is not None
@@ -454,3 +455,60 @@ def tgz_out(directory: str, tarball: FileOut) -> None:
 def txz_out(directory: str, tarball: FileOut) -> None:
     """Stream a directory as an xz-compressed tarball (deprecated: tar_out)."""
     _tar_out(directory, tarball, "xz")
+
+
+# -- compressed and cpio streams ----------------------------------------------------
+
+#: compress_out's types and the level range of each program.
+_COMPRESSORS = {"gzip": (1, 9), "bzip2": (1, 9), "xz": (0, 9), "lzop": (1, 9), "compress": None}
+
+
+def _compress_argv(ctype: str, level: int | None) -> list[str]:
+    if ctype not in _COMPRESSORS:
+        raise DaemonError(f"unknown compression type: {ctype} (use one of "
+                          f"{', '.join(sorted(_COMPRESSORS))})", "EINVAL")
+    argv = [ctype, "-c"]
+    if level is not None:
+        bounds = _COMPRESSORS[ctype]
+        if bounds is None or not bounds[0] <= level <= bounds[1]:
+            raise DaemonError(f"{ctype}: level {level} is not supported", "EINVAL")
+        argv.append(f"-{level}")
+    return argv
+
+
+@action("compress_out")
+def compress_out(ctype: str, file: str, zfile: FileOut, level: int | None = None) -> None:
+    """Stream a guest file compressed with gzip, bzip2, xz, lzop or compress."""
+    argv = _compress_argv(ctype, level)
+    try:
+        with sysroot():
+            st = os.stat(file)
+    except OSError as e:
+        raise oserr(e, file) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise DaemonError(f"{file}: {os.strerror(21)}", "EISDIR")
+    _stream_out([*argv, "--", context.sysroot_path(file)], zfile, f"{ctype}: {file}")
+
+
+@action("compress_device_out")
+def compress_device_out(ctype: str, device: str, zdevice: FileOut, level: int | None = None) -> None:
+    """Stream a whole device compressed with gzip, bzip2, xz, lzop or compress."""
+    _stream_out([*_compress_argv(ctype, level), "--", device], zdevice,
+                f"{ctype}: {context.canonical_device(device)}")
+
+
+#: cpio archive formats (cpio -H).
+_CPIO_FORMATS = frozenset({"newc", "crc", "odc", "bin", "ustar", "tar", "hpodc", "hpbin"})
+
+
+@action("cpio_out")
+def cpio_out(directory: str, cpiofile: FileOut, format: str | None = None) -> None:  # noqa: A002
+    """Stream a guest directory as a cpio archive (``newc`` format by default)."""
+    fmt = format or "newc"
+    if fmt not in _CPIO_FORMATS:
+        raise DaemonError(f"{fmt}: unknown cpio format", "EINVAL")
+    rdir = context.sysroot_path(check_path(directory))
+    if not os.path.isdir(rdir):
+        raise DaemonError(f"{directory}: not a directory", "ENOTDIR")
+    script = 'find . -print0 | cpio --quiet -o -0 -H "$1"'
+    _stream_out(["sh", "-c", script, "sh", fmt], cpiofile, "cpio", cwd=rdir)

@@ -197,3 +197,45 @@ def test_appliance_calls(g: Any) -> None:
     assert g.vfs_type("/dev/sda1") == "ext4"
     g.wipefs("/dev/sda1")
     assert g.vfs_type("/dev/sda1") == ""
+
+
+def test_compressed_and_cpio_streams(gfs: Any, tmp_path: Any) -> None:
+    import gzip
+    import lzma
+    import subprocess
+
+    g = gfs
+    g.write("/a", TEXT * 100)
+    out = tmp_path / "a.gz"
+    g.compress_out("gzip", "/a", str(out))
+    assert gzip.decompress(out.read_bytes()) == TEXT * 100
+    g.compress_out("xz", "/a", str(out), level=9)
+    assert lzma.decompress(out.read_bytes()) == TEXT * 100
+    assert "unknown compression type" in err(g.compress_out, "zip", "/a", str(out))
+    assert "level 12 is not supported" in err(g.compress_out, "gzip", "/a", str(out), level=12)
+    assert err(g.compress_out, "gzip", "/nope", str(out)) == \
+        "compress_out: /nope: No such file or directory"
+    g.pwrite_device("/dev/sdb", b"on the device", 0)
+    g.compress_device_out("gzip", "/dev/sdb", str(out))
+    raw = gzip.decompress(out.read_bytes())
+    assert len(raw) == g.blockdev_getsize64("/dev/sdb") and raw.startswith(b"on the device")
+
+    g.mkdir_p("/tree/sub")
+    g.write("/tree/sub/f", b"in the archive")
+    archive = tmp_path / "tree.cpio"
+    g.cpio_out("/tree", str(archive))
+    listing = subprocess.run(["cpio", "--quiet", "-it"], input=archive.read_bytes(),
+                             capture_output=True, check=True).stdout.decode().split()
+    assert sorted(listing) == [".", "sub", "sub/f"]
+    assert "unknown cpio format" in err(g.cpio_out, "/tree", str(archive), format="zip")
+    assert "not a directory" in err(g.cpio_out, "/a", str(archive))
+
+    g.upload("/usr/bin/ls", "/ls")
+    assert g.file_architecture("/ls") == os.uname().machine.replace("amd64", "x86_64")
+    assert err(g.file_architecture, "/a") == "file_architecture: unknown architecture: /a"
+    g.write("/t.gz", gzip.compress(b"just some text\n"))
+    assert g.zfile("gzip", "/t.gz") == "ASCII text"
+    g.write_file("/w", "hello there", 5)
+    assert g.read_file("/w") == b"hello"
+    g.write_file("/w", "whole", 0)
+    assert g.read_file("/w") == b"whole"
