@@ -373,6 +373,16 @@ def list_partitions() -> list[str]:
     return [dev_node(p) for d in context.list_disks() for p in context.list_partitions_of(d)]
 
 
+def _md_active(name: str) -> bool:
+    """Whether md device ``name`` is a running array (opening a stale /dev/mdN
+    node makes the kernel create an empty, ``clear`` one)."""
+    try:
+        with open(os.path.join(context.SYS_BLOCK, name, "md", "array_state")) as f:
+            return f.read().strip() not in ("clear", "inactive")
+    except OSError:
+        return False
+
+
 @action("list_md_devices")
 def list_md_devices() -> list[str]:
     """Active md (software RAID) arrays, as /dev/mdN."""
@@ -380,8 +390,7 @@ def list_md_devices() -> list[str]:
         names = os.listdir(context.SYS_BLOCK)
     except OSError:
         return []
-    mds = [n for n in names if re.match(r"^md\d+$", n) and
-           os.path.exists(os.path.join(context.SYS_BLOCK, n, "md"))]
+    mds = [n for n in names if re.match(r"^md\d+$", n) and _md_active(n)]
     return [dev_node(n) for n in sorted(mds, key=lambda n: int(n[2:]))]
 
 

@@ -64,7 +64,16 @@ def md_create(name: str, devices: list[str], missingbitmap: int | None = None,
 @action("md_stop")
 def md_stop(md: str) -> None:
     """Stop an array (its members become free again)."""
+    nodes = {md, os.path.realpath(md)}
     run(["mdadm", "--stop", md])
+    # Without udev nobody removes the nodes mdadm made; a later open of one
+    # would bring back an empty array device.
+    for node in nodes:
+        if node.startswith("/dev/md"):
+            try:
+                os.unlink(node)
+            except OSError:
+                pass
 
 
 @action("md_detail")

@@ -22,11 +22,7 @@ _TRIES = 100
 @action("rename")
 def rename(oldpath: str, newpath: str) -> None:
     """Rename a file or directory within the guest (rename(2): no copying)."""
-    try:
-        with sysroot():
-            os.rename(oldpath, newpath)
-    except OSError as e:
-        raise oserr(e, "rename", oldpath, newpath) from None
+    _syscall(os.rename, oldpath, newpath, what=("rename",), after=(newpath,))
 
 
 def _from_template(tmpl: str, suffix: str, make: object) -> str:

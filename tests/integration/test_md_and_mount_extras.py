@@ -31,6 +31,8 @@ def test_raid1_create_describe_stop(g: Any) -> None:
     finally:
         g.md_stop("/dev/md/r1")
     assert g.list_md_devices() == []
+    g.list_filesystems()  # probes every device node: no stopped array comes back
+    assert g.list_md_devices() == []
     assert "unknown RAID level" in err(g.md_create, "r2", ["/dev/sda1"], level="raid99")
     assert "must equal" in err(g.md_create, "r2", ["/dev/sda1", "/dev/sda2"], nrdevices=3)
     # A degraded mirror: one member and a missing slot first.
