@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 import string
+from collections.abc import Callable
 
 from ..dispatch import action
 from ..errors import DaemonError
@@ -25,7 +26,7 @@ def rename(oldpath: str, newpath: str) -> None:
     _syscall(os.rename, oldpath, newpath, what=("rename",), after=(newpath,))
 
 
-def _from_template(tmpl: str, suffix: str, make: object) -> str:
+def _from_template(tmpl: str, suffix: str, make: Callable[[str], None]) -> str:
     """Fill the template's trailing ``XXXXXX`` until ``make(name)`` creates something new."""
     if not tmpl.endswith(_TEMPLATE_TAIL):
         raise DaemonError(f"{tmpl}: {os.strerror(22)} (the template must end in XXXXXX)", "EINVAL")
@@ -34,7 +35,7 @@ def _from_template(tmpl: str, suffix: str, make: object) -> str:
         name = stem + "".join(secrets.choice(_TEMPLATE_CHARS) for _ in _TEMPLATE_TAIL) + suffix
         try:
             with sysroot():
-                make(name)  # type: ignore[operator]
+                make(name)
             return name
         except FileExistsError:
             continue

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,11 +41,11 @@ from guestfs.protocol import (
 )
 from guestfs.protocol import constants as C
 from guestfs.protocol.messages import encode_progress
+from tests.interop.record_traffic import read_trace
 
 TRACE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "traffic-1.48.bin")
 #: Key of the facts' per-action record of the stock peer's release.
 PEER_KEY = "at_v1_48_6"
-_REC = struct.Struct(">cI")
 
 
 @dataclass
@@ -81,15 +80,7 @@ class Decoded:
 def read_records(path: str) -> list[tuple[str, bytes]]:
     """The trace's records: (``L``/``D``, raw channel bytes)."""
     with open(path, "rb") as f:
-        data = f.read()
-    out, pos = [], 0
-    while pos < len(data):
-        tag, n = _REC.unpack_from(data, pos)
-        pos += _REC.size
-        out.append((tag.decode(), data[pos:pos + n]))
-        pos += n
-    assert pos == len(data), "the trace ends inside a record"
-    return out
+        return read_trace(f.read())
 
 
 def peer_layout(act: Action) -> Action:
