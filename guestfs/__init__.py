@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ._version import __version__
 from .errors import ClosedHandle, GuestFSError
 from .events import (
     EVENT_ALL,
@@ -24,11 +25,9 @@ from .events import (
 )
 from .handle import GuestFS
 
-__version__ = "0.1.0"
-
 __all__ = [
     "EVENT_ALL", "EVENT_APPLIANCE", "EVENT_CLOSE", "EVENT_ENTER", "EVENT_LAUNCH_DONE",
     "EVENT_LIBRARY", "EVENT_LIBVIRT_AUTH", "EVENT_PROGRESS", "EVENT_SUBPROCESS_QUIT",
     "EVENT_TRACE", "EVENT_WARNING", "ClosedHandle", "GuestFS", "GuestFSError",
-    "event_to_string",
+    "__version__", "event_to_string",
 ]

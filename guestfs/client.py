@@ -9,6 +9,7 @@ stream in fixed-size chunks, so memory stays bounded whatever the size.
 
 from __future__ import annotations
 
+import collections
 import select
 import socket
 import time
@@ -21,6 +22,7 @@ from .protocol import (
     CancelFlag,
     FrameReader,
     LaunchFlag,
+    LocalProtocolError,
     Message,
     Progress,
     ProtocolError,
@@ -39,6 +41,9 @@ from .protocol import (
 ProgressCallback = Callable[[Progress], None]
 #: How many chunks go to the socket in one send (fewer system calls).
 _CHUNKS_PER_SEND = 16
+#: Flag words in a row, with no message between them, that a daemon may send
+#: before the client gives up on it (a flood would otherwise never end).
+MAX_STRAY_FLAGS = 1 << 20
 
 
 class ConnectionLost(GuestFSError):
@@ -54,12 +59,19 @@ class RPCClient:
     """
 
     def __init__(self, sock: socket.socket, alive: Callable[[], bool] = lambda: True,
-                 on_progress: ProgressCallback | None = None) -> None:
+                 on_progress: ProgressCallback | None = None, call_timeout: float | None = None) -> None:
         self.sock = sock
+        #: Seconds a call may take, from sending it to its last byte back
+        #: (None: no limit, as in libguestfs); past it the connection breaks.
+        self.call_timeout = call_timeout
+        self._deadline: float | None = None
         self.alive = alive
         self.on_progress = on_progress
         self.reader = FrameReader()
-        self._frames: list[Any] = []
+        # A deque: frames are taken from the front (a list's pop(0) made a
+        # flood of flag words cost quadratic time).
+        self._frames: collections.deque[Any] = collections.deque()
+        self._stray_flags = 0
         self.serial = 0x123  # arbitrary start, as libguestfs
         self.broken: str | None = None
         self.cancel_requested = False
@@ -98,9 +110,22 @@ class RPCClient:
 
     def _next(self, timeout: float | None = None) -> Any:
         while not self._frames:
+            if timeout is None and self._deadline is not None:
+                if not self._recv(max(0.0, self._deadline - time.monotonic())):
+                    self._break(f"the call did not finish within {self.call_timeout:g} s "
+                                "(backend setting call_timeout); the appliance was stopped")
+                continue
             if not self._recv(timeout):
                 return None
-        return self._frames.pop(0)
+        f = self._frames.popleft()
+        if isinstance(f, Message):
+            self._stray_flags = 0
+        else:
+            self._stray_flags += 1
+            if self._stray_flags > MAX_STRAY_FLAGS:
+                self._break(f"protocol error: the appliance sent more than {MAX_STRAY_FLAGS} "
+                            "flag words without a message")
+        return f
 
     def _break(self, why: str) -> None:
         self.broken = why
@@ -108,7 +133,13 @@ class RPCClient:
 
     def _send(self, data: bytes) -> None:
         try:
+            if self._deadline is not None:
+                # A daemon that stops reading must not block us past the limit.
+                self.sock.settimeout(max(0.001, self._deadline - time.monotonic()))
             self.sock.sendall(data)
+        except TimeoutError:
+            self._break(f"the call did not finish within {self.call_timeout:g} s "
+                        "(backend setting call_timeout); the appliance was stopped")
         except OSError as e:
             self._break(f"error writing to the appliance: {e}")
 
@@ -119,9 +150,9 @@ class RPCClient:
             if not r:
                 break
             self._recv()
-        for i, f in enumerate(self._frames):
+        for f in self._frames:
             if isinstance(f, CancelFlag):
-                del self._frames[i]
+                self._frames.remove(f)
                 return True
         return False
 
@@ -150,25 +181,37 @@ class RPCClient:
         if self.broken:
             raise ConnectionLost(f"the connection to the appliance is broken: {self.broken}")
         assert act.proc_nr is not None
-        payload, bitmask = act.encode_args(args, optargs)
         self.serial = (self.serial + 1) & 0xFFFFFFFF
         serial = self.serial
         self.cancel_requested = False
-        hdr = call_header(act.proc_nr, serial, bitmask, upload_size if upload else 0)
-        self._send(encode_message(hdr, payload))
-        cancelled = False
-        if act.filein is not None:
-            cancelled = self._send_file(upload)
         try:
-            ret_payload = self._reply(act, serial)
-        except GuestFSError:
-            if cancelled and not self.broken:
-                # The daemon answers our cancel chunk with its own error;
-                # the caller should learn that they cancelled, as in libguestfs.
-                raise UserCancelled() from None
-            raise
-        if act.fileout is not None:
-            self._receive_file(download)
+            payload, bitmask = act.encode_args(args, optargs)
+            hdr = call_header(act.proc_nr, serial, bitmask, upload_size if upload else 0)
+            message = encode_message(hdr, payload)
+        except LocalProtocolError as e:
+            # Nothing was sent: the connection is still in step.
+            # The handle puts the action's name in front, as for daemon errors.
+            raise GuestFSError(f"cannot send the call: {e}", "E2BIG") from None
+        self._deadline = None if self.call_timeout is None else time.monotonic() + self.call_timeout
+        try:
+            self._send(message)
+            cancelled = False
+            if act.filein is not None:
+                cancelled = self._send_file(upload)
+            try:
+                ret_payload = self._reply(act, serial)
+            except GuestFSError:
+                if cancelled and not self.broken:
+                    # The daemon answers our cancel chunk with its own error;
+                    # the caller should learn that they cancelled, as in libguestfs.
+                    raise UserCancelled() from None
+                raise
+            if act.fileout is not None:
+                self._receive_file(download)
+        finally:
+            self._deadline = None
+            if self.call_timeout is not None and not self.broken:
+                self.sock.settimeout(None)
         if cancelled:
             raise UserCancelled()
         try:
@@ -198,7 +241,8 @@ class RPCClient:
                 err = decode_error(f.body[off:])
             except ProtocolError as e:
                 self._break(f"bad error reply: {e}")
-            raise GuestFSError(err.error_message, err.errno_string)
+            raise GuestFSError(_printable(err.error_message),
+                               err.errno_string if err.errno_string in C.ERRNOS else None)
         if h.status != C.Status.OK:
             self._break(f"reply has unknown status {h.status}")
         return f.body[off:]
@@ -255,6 +299,14 @@ class RPCClient:
             if sink is not None and not sent_cancel and sink_error is None:
                 try:
                     sink.write(chunk.data)
-                except (OSError, GuestFSError) as e:
+                except Exception as e:  # any failure of the sink: finish reading the stream first
                     sink_error = e if isinstance(e, GuestFSError) else GuestFSError(
                         f"writing the downloaded data: {e}")
+
+
+def _printable(message: str) -> str:
+    """An error message from the daemon as text that always prints: bytes
+    that were not UTF-8 become U+FFFD instead of lone surrogates."""
+    if message.isascii():
+        return message
+    return message.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -15,13 +15,16 @@ from .hookspecs import hookimpl
 from .protocol.devnames import index_to_letters, letters_to_index
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .drives import Drive
     from .handle import GuestFS
 
 _BACK_RE = re.compile(r"^/dev/(?:hd|vd|xvd|ubd)([a-z]+\d*)$")
 
 
 @hookimpl(trylast=True)
-def guestfs_device_to_appliance(name: str, handle: GuestFS) -> str | None:
+def guestfs_device_to_appliance(name: str, handle: GuestFS, drives: Sequence[Drive]) -> str | None:
     """``/dev/sdX[N]`` → ``/dev/vdX[N]`` when drive X is attached as virtio-blk.
 
     Only virtio-blk drives change name; the others keep their /dev/sd name,
@@ -31,7 +34,6 @@ def guestfs_device_to_appliance(name: str, handle: GuestFS) -> str | None:
     if not m:
         return name
     i = letters_to_index(m.group(1))
-    drives = handle._drives
     if i >= len(drives):
         return name
     kind_index = sum(1 for d in drives[:i] if d.virtio_blk == drives[i].virtio_blk)
@@ -40,14 +42,13 @@ def guestfs_device_to_appliance(name: str, handle: GuestFS) -> str | None:
 
 
 @hookimpl(trylast=True)
-def guestfs_device_from_appliance(name: str, handle: GuestFS) -> str | None:
+def guestfs_device_from_appliance(name: str, handle: GuestFS, drives: Sequence[Drive]) -> str | None:
     """``/dev/vdX[N]`` (the Nth virtio-blk drive) → the caller's ``/dev/sdY[N]``."""
     m = DEVICE_RE.match(name)
     if not m:
         return name
     virtio = name.startswith("/dev/vd")
     i = letters_to_index(m.group(1))
-    drives = handle._drives
     seen = -1
     for j, d in enumerate(drives):
         if d.virtio_blk == virtio:

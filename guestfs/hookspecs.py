@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .appliance import Appliance
     from .backends.base import BackendRegistry
+    from .drives import Drive
     from .handle import GuestFS
 
 hookspec = pluggy.HookspecMarker("guestfs")
@@ -73,21 +76,26 @@ def guestfs_describe_appliance_dir(directory: str) -> str | None:
 
 
 @hookspec(firstresult=True)
-def guestfs_device_to_appliance(name: str, handle: GuestFS) -> str | None:
+def guestfs_device_to_appliance(name: str, handle: GuestFS, drives: Sequence[Drive]) -> str | None:
     """Translate a device name given by the caller to the appliance's name.
 
-    Stops at first non-None result; the built-in policy answers last.
+    Called for every device-name argument of a daemon call.  Stops at first
+    non-None result; the built-in policy answers last.
 
     :param name: a ``/dev/…`` name from a Device or Mountable argument.
+    :param handle: the handle making the call.
+    :param drives: the handle's drives, in the order they were added.
     :returns: the name to send to the daemon.
     """
 
 
 @hookspec(firstresult=True)
-def guestfs_device_from_appliance(name: str, handle: GuestFS) -> str | None:
+def guestfs_device_from_appliance(name: str, handle: GuestFS, drives: Sequence[Drive]) -> str | None:
     """Translate a device name returned by the appliance for the caller.
 
-    Stops at first non-None result; the built-in policy answers last.
+    Called for every device name in a daemon call's result.  Stops at first
+    non-None result; the built-in policy answers last.
 
+    :param drives: the handle's drives, in the order they were added.
     :returns: the name to give the caller (``/dev/sd*`` form by default).
     """

@@ -45,9 +45,16 @@ def get_plugin_manager() -> pluggy.PluginManager:
         pm.set_blocked(name)
     _load_entry_points(pm)
     pm.check_pending()
-    pm.backends = BackendRegistry()  # type: ignore[attr-defined]
-    pm.hook.guestfs_register_backends(registry=pm.backends)  # type: ignore[attr-defined]
     return pm
+
+
+@lru_cache(maxsize=1)
+def get_backends() -> BackendRegistry:
+    """The backend registry, filled (once) by every plugin's
+    ``guestfs_register_backends``."""
+    registry = BackendRegistry()
+    get_plugin_manager().hook.guestfs_register_backends(registry=registry)
+    return registry
 
 
 def _load_entry_points(pm: pluggy.PluginManager) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ def _check_memsize(v: int) -> int:
 def _check_smp(v: int) -> int:
     if v < 1:
         raise ValueError(f"invalid smp parameter: {v}")
+    if v > 255:  # what libguestfs 1.48 allows
+        raise ValueError(f"unsupported number of smp vcpus: {v}")
     return v
 
 
@@ -68,7 +71,9 @@ class Setting:
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("verbose", False, ("LIBGUESTFS_DEBUG",), _bool_env),
     Setting("trace", False, ("LIBGUESTFS_TRACE",), _bool_env),
-    Setting("memsize", 768, ("LIBGUESTFS_MEMSIZE",), int, _check_memsize),
+    # 1280 MiB: libguestfs 1.48's default on x86-64 (RAM the guest never
+    # touches costs the host nothing).
+    Setting("memsize", 1280, ("LIBGUESTFS_MEMSIZE",), int, _check_memsize),
     Setting("smp", 1, (), None, _check_smp),
     Setting("append", None, ("LIBGUESTFS_APPEND",)),
     Setting("path", None, ("LIBGUESTFS_PATH",)),
@@ -121,6 +126,29 @@ def default_tmpdir(value: str | None) -> str:
     return value or os.environ.get("TMPDIR") or "/tmp"
 
 
+def default_sockdir(value: str | None) -> str:
+    """The sockdir in force: the setting (from $XDG_RUNTIME_DIR), else /tmp.
+
+    Sockets live apart from the tmpdir because a socket's path is limited to
+    107 bytes and a user's $TMPDIR may be long."""
+    return value or "/tmp"
+
+
 def default_cachedir(value: str | None) -> str:
     """The cachedir in force: the setting, else $TMPDIR, else /var/tmp."""
     return value or os.environ.get("TMPDIR") or "/var/tmp"
+
+
+def find_backend_setting(backend_settings: Sequence[str], name: str) -> str | None:
+    """The value of backend setting ``name`` in a ``key[=value]`` list
+    (``"1"`` for a bare flag), or None; the first match wins, as in libguestfs."""
+    for s in backend_settings:
+        key, eq, val = s.partition("=")
+        if key == name:
+            return val if eq else "1"
+    return None
+
+
+def default_hv() -> str:
+    """The qemu binary used when no ``hv`` is set."""
+    return shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"

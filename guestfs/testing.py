@@ -26,6 +26,7 @@ MARKERS = {
     "slow": "takes more than a few seconds",
     "backends(*names)": "runs only for the named backends",
     "stock": "needs the stock libguestfs 1.48 packages (interop tests)",
+    "reliability": "a long fault, leak or fuzz run: make reliability runs it, make check leaves it out",
 }
 
 
@@ -88,8 +89,8 @@ def matrix_entries() -> list[str]:
 
     ``LIBGUESTFS_BACKEND`` narrows the matrix to one entry.
     """
-    from .plugins import get_plugin_manager
-    names = [n for n in get_plugin_manager().backends.names() if n not in ALIASES]  # type: ignore[attr-defined]
+    from .plugins import get_backends
+    names = [n for n in get_backends().names() if n not in ALIASES]
     entries = names + [WRAPPER_ENTRY]
     only = os.environ.get("LIBGUESTFS_BACKEND")
     if only:
@@ -156,6 +157,7 @@ class DaemonVM:
         import guestfs
 
         from .appliance import find_appliance
+        from .backends.context import LaunchContext
         from .backends.qemu import QemuBackend, make_overlay
         from .drives import Drive
 
@@ -163,8 +165,9 @@ class DaemonVM:
         g = guestfs.GuestFS()
         try:
             appliance = find_appliance(g)
-            qb = QemuBackend(g, None, self.rundir)
+            qb = QemuBackend(LaunchContext.for_handle(g, self.rundir, appliance))
             qb.accel = qb.choose_accel()
+            qb.sockpath = os.path.join(self.rundir, "guestfsd.sock")  # _pre_launch is not run
             objs = [Drive(p, ro, "raw") for p, ro in drives]
             qb.overlays = {i: make_overlay(d, self.rundir, i) for i, d in enumerate(objs) if d.readonly}
             argv = qb.command_line(appliance, objs)

@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from daemon import dispatch
-from daemon.server import Server
-from guestfs.actions import ACTIONS, Action
-from guestfs.actions._registry import struct_codecs
+from guestfs.actions import ACTIONS, Action, ArgKind
+from guestfs.actions._registry import sample_field, sample_struct  # noqa: F401 - re-exported for tests
 from guestfs.client import RPCClient
 from guestfs.testing import skip_or_fail
+from guestfs_daemon import dispatch
+from guestfs_daemon.server import Server
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(REPO, "tests", "data")
@@ -204,79 +204,14 @@ def fake_impls(impls: Mapping[str, Callable[..., Any] | None]) -> Iterator[None]
 
 # -- sample values by kind ----------------------------------------------------------
 
-def sample_arg(kind: str, variant: int = 0) -> Any:
-    """A value for an argument or optional argument of ``kind``."""
-    v = variant % 3
-    if kind in ("String", "OString"):
-        return ("plain", "", "sp ace/é\t\"")[v]
-    if kind == "OptString":
-        return ("opt", None, "")[v]
-    if kind in ("StringList", "OStringList"):
-        return (["a", "", "b c"], [], ["x" * 100])[v]
-    if kind in ("Bool", "OBool"):
-        return (True, False, True)[v]
-    if kind in ("Int", "OInt"):
-        return (-123, 2**31 - 1, -(2**31))[v]
-    if kind in ("Int64", "OInt64"):
-        return (2**40 + 7, -(2**63), 2**63 - 1)[v]
-    if kind == "BufferIn":
-        return (bytes(range(256)), b"", b"\0")[v]
-    raise ValueError(f"no sample for argument kind {kind}")
-
-
-_FIELD_SAMPLES: dict[str, tuple[Any, ...]] = {
-    "int32": (-7, 2**31 - 1), "enum": (1, 0), "uint32": (7, 2**32 - 1),
-    "int64": (-(2**40), 2**63 - 1), "uint64": (2**40, 2**64 - 1), "bool": (True, False),
-    "char": ("x", "\x7f"), "float": (1.5, -1.0), "string": ("name-é", ""),
-    "opaque": (b"\0\xffdata", b""), "optional_string": ("present", None),
-    "string_list": (["a", "b c"], []),
-}
-
-
-def sample_field(field: Mapping[str, Any], variant: int = 0) -> Any:
-    """A value for one XDR field of the facts (structs nest)."""
-    t = field["type"]
-    if t == "opaque_fixed":
-        return ("0123456789abcdef" * 4)[: field["size"]] if variant % 2 == 0 else "z" * field["size"]
-    if t == "struct":
-        return sample_struct(field["struct"], variant)
-    if t == "struct_list":
-        return [sample_struct(field["struct"], i) for i in range(variant % 2 + 2)]
-    return _FIELD_SAMPLES[t][variant % 2]
-
-
-def sample_struct(name: str, variant: int = 0) -> dict[str, Any]:
-    """A value of every field of return struct ``name``."""
-    codec = struct_codecs()[name]
-    return {f["name"]: sample_field(f, variant + i) for i, f in enumerate(codec.fields)}
+def sample_arg(kind: ArgKind, variant: int = 0) -> Any:
+    """A value for an argument or optional argument of ``kind`` (the kind's own samples)."""
+    return kind.sample(variant)
 
 
 def sample_ret(act: Action, variant: int = 0) -> Any:
     """A return value for ``act`` as its implementation returns it."""
-    kind = act.ret.kind
-    if kind == "RErr":
-        return None
-    if kind == "RInt":
-        return (-5, 2**31 - 1)[variant % 2]
-    if kind == "RInt64":
-        return (-(2**63), 2**62)[variant % 2]
-    if kind == "RBool":
-        return bool(variant % 2 == 0)
-    if kind == "RString":
-        return ("result é", "")[variant % 2]
-    if kind == "RStringList":
-        return (["one", "", "three"], [])[variant % 2]
-    if kind == "RHashtable":
-        return ([("k1", "v1"), ("", "empty key")], [])[variant % 2]
-    if kind == "RBufferOut":
-        return (bytes(range(256)) * 3, b"")[variant % 2]
-    if kind == "RStruct":
-        assert act.ret.struct is not None
-        return sample_struct(act.ret.struct, variant)
-    if kind == "RStructList":
-        assert act.ret.struct is not None
-        return [sample_struct(act.ret.struct, i) for i in range(variant % 2 * 2 + 1)]
-    raise ValueError(f"no sample for return kind {kind}")
+    return act.ret.sample(variant)
 
 
 # -- driving a binding (ours or the stock one) in a subprocess --------------------
@@ -387,11 +322,12 @@ def _clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def run_binding(request: Mapping[str, Any], stock: bool, env: Mapping[str, str] | None = None,
-                cwd: str = "/") -> dict[str, Any]:
+                cwd: str = "/", timeout: float = 120) -> dict[str, Any]:
     """Run :data:`RUNNER` on ``request`` with the stock binding or ours.
 
     The environment is cleaned of ``LIBGUESTFS_*`` variables, then ``env``
-    is added, so both bindings see exactly the same settings.
+    is added, so both bindings see exactly the same settings.  ``timeout``
+    (seconds) bounds the whole run (launches included).
     """
     e = _clean_env(env)
     if stock:
@@ -402,7 +338,7 @@ def run_binding(request: Mapping[str, Any], stock: bool, env: Mapping[str, str] 
     with tempfile.TemporaryDirectory(prefix="runner-") as d:
         out = os.path.join(d, "reply.json")
         cp = subprocess.run([python, "-c", RUNNER, out], input=json.dumps(request).encode(),
-                            capture_output=True, env=e, cwd=cwd, timeout=120)
+                            capture_output=True, env=e, cwd=cwd, timeout=timeout)
         if cp.returncode != 0:
             raise AssertionError(f"{'stock' if stock else 'our'} binding runner failed "
                                  f"({cp.returncode}):\n{cp.stderr.decode(errors='replace')}")
@@ -420,3 +356,22 @@ def encode_json(v: Any) -> Any:
     if isinstance(v, dict):
         return {k: encode_json(x) for k, x in v.items()}
     return v
+
+
+@contextmanager
+def ready_handle(**kw: Any) -> Iterator[tuple[Any, ConnectionPair]]:
+    """A handle in the READY state whose client talks to an in-memory daemon
+    (no VM): for tests of the library's call path."""
+    import guestfs
+    from guestfs.state import State
+
+    h = guestfs.GuestFS(environment=False, **kw)
+    pair = ConnectionPair()
+    h._client = pair.client
+    h._state = State.READY
+    try:
+        yield h, pair
+    finally:
+        if not h._closed:
+            h.close()
+        pair.close()

@@ -17,8 +17,8 @@ from ._registry import (
     Action,
     Arg,
     OptArg,
-    Ret,
     get_action,
 )
+from .kinds import ArgKind, RetKind
 
-__all__ = ["ACTIONS", "BY_PROC", "Action", "Arg", "OptArg", "Ret", "get_action"]
+__all__ = ["ACTIONS", "BY_PROC", "Action", "Arg", "ArgKind", "OptArg", "RetKind", "get_action"]

@@ -10,18 +10,15 @@ from typing import Any
 from ..protocol.errors import LocalProtocolError, RemoteProtocolError
 from ..protocol.facts import load_facts
 from ..protocol.xdr import StructCodec, zero_value
-
-#: Argument subtypes whose data travels as a chunk stream, not in the args struct.
-STREAM_SUBTYPES = frozenset({"FileIn", "FileOut"})
+from .kinds import ArgKind, RetKind, arg_kind, optarg_kind, ret_kind
 
 
 @dataclass(frozen=True)
 class Arg:
-    """A positional argument: ``kind`` (String, Int …) and string ``subtype``."""
+    """A positional argument and its kind object."""
 
     name: str
-    kind: str
-    subtype: str | None = None
+    kind: ArgKind
 
 
 @dataclass(frozen=True)
@@ -29,20 +26,8 @@ class OptArg:
     """An optional (keyword) argument; ``bit`` is its place in the bitmask."""
 
     name: str
-    kind: str
+    kind: ArgKind
     bit: int
-
-
-@dataclass(frozen=True)
-class Ret:
-    """The return kind and, for structs and hashtables, what they hold."""
-
-    kind: str
-    name: str | None = None
-    subtype: str | None = None
-    struct: str | None = None
-    key_subtype: str | None = None
-    value_subtype: str | None = None
 
 
 @dataclass
@@ -54,7 +39,7 @@ class Action:
     daemon: bool
     args: tuple[Arg, ...]
     optargs: tuple[OptArg, ...]
-    ret: Ret
+    ret: RetKind
     visibility: str
     args_xdr: Sequence[Mapping[str, Any]] | None
     ret_xdr: Sequence[Mapping[str, Any]] | None
@@ -72,17 +57,17 @@ class Action:
     @cached_property
     def filein(self) -> Arg | None:
         """The FileIn argument, if the action streams data to the daemon."""
-        return next((a for a in self.args if a.subtype == "FileIn"), None)
+        return next((a for a in self.args if a.kind.stream == "in"), None)
 
     @cached_property
     def fileout(self) -> Arg | None:
         """The FileOut argument, if the daemon streams data back."""
-        return next((a for a in self.args if a.subtype == "FileOut"), None)
+        return next((a for a in self.args if a.kind.stream == "out"), None)
 
     @cached_property
     def wire_args(self) -> tuple[Arg, ...]:
         """Positional arguments that go inside the args struct."""
-        return tuple(a for a in self.args if a.subtype not in STREAM_SUBTYPES)
+        return tuple(a for a in self.args if a.kind.stream is None)
 
     @cached_property
     def optargs_valid_mask(self) -> int:
@@ -146,14 +131,11 @@ class Action:
         return args, opts
 
     def encode_ret(self, value: Any) -> bytes:
-        """Encode a return value (daemon side); hashtables go in as pairs or dicts."""
+        """Encode a return value (daemon side), shaped for the wire by its kind."""
         codec = self.ret_codec
         if codec is None:
             return b""
-        if self.ret.kind == "RHashtable":
-            pairs = value.items() if isinstance(value, Mapping) else value
-            value = [s for kv in pairs for s in kv]
-        return codec.encode({codec.names[0]: value})
+        return codec.encode({codec.names[0]: self.ret.to_wire(value)})
 
     def decode_ret(self, payload: bytes) -> Any:
         """Decode a reply payload into the binding's shape (hashtable: pairs)."""
@@ -163,11 +145,10 @@ class Action:
                 raise RemoteProtocolError(f"{self.name}: unexpected return data")
             return None
         v = codec.decode(payload)[codec.names[0]]
-        if self.ret.kind == "RHashtable":
-            if len(v) % 2:
-                raise RemoteProtocolError(f"{self.name}: hashtable with an odd number of strings")
-            return list(zip(v[0::2], v[1::2]))
-        return v
+        try:
+            return self.ret.from_wire(v)
+        except ValueError as e:
+            raise RemoteProtocolError(f"{self.name}: {e}") from None
 
 
 @dataclass
@@ -184,16 +165,41 @@ def _struct_codecs(facts: Mapping[str, Any]) -> dict[str, StructCodec]:
     return out
 
 
-def _make_action(a: Mapping[str, Any]) -> Action:
-    r = a["ret"]
+_FIELD_SAMPLES: dict[str, tuple[Any, ...]] = {
+    "int32": (-7, 2**31 - 1), "enum": (1, 0), "uint32": (7, 2**32 - 1),
+    "int64": (-(2**40), 2**63 - 1), "uint64": (2**40, 2**64 - 1), "bool": (True, False),
+    "char": ("x", "\x7f"), "float": (1.5, -1.0), "string": ("name-é", ""),
+    "opaque": (b"\0\xffdata", b""), "optional_string": ("present", None),
+    "string_list": (["a", "b c"], []),
+}
+
+
+def sample_field(field: Mapping[str, Any], variant: int = 0) -> Any:
+    """A sample value of one XDR field of the facts (structs nest), for tests."""
+    t = field["type"]
+    if t == "opaque_fixed":
+        return ("0123456789abcdef" * 4)[: field["size"]] if variant % 2 == 0 else "z" * field["size"]
+    if t == "struct":
+        return sample_struct(field["struct"], variant)
+    if t == "struct_list":
+        return [sample_struct(field["struct"], i) for i in range(variant % 2 + 2)]
+    return _FIELD_SAMPLES[t][variant % 2]
+
+
+def sample_struct(name: str, variant: int = 0) -> dict[str, Any]:
+    """A sample value of every field of return struct ``name``, for tests."""
+    codec = struct_codecs()[name]
+    return {f["name"]: sample_field(f, variant + i) for i, f in enumerate(codec.fields)}
+
+
+def _make_action(a: Mapping[str, Any], structs: Mapping[str, Sequence[Mapping[str, Any]]]) -> Action:
     return Action(
         name=a["name"],
         proc_nr=a["proc_nr"],
         daemon=a["daemon"],
-        args=tuple(Arg(x["name"], x["kind"], x.get("subtype")) for x in a["args"]),
-        optargs=tuple(OptArg(o["name"], o["kind"], o["bit"]) for o in a["optargs"]),
-        ret=Ret(r["kind"], r.get("name"), r.get("subtype"), r.get("struct"),
-                r.get("key_subtype"), r.get("value_subtype")),
+        args=tuple(Arg(x["name"], arg_kind(x["kind"], x.get("subtype"))) for x in a["args"]),
+        optargs=tuple(OptArg(o["name"], optarg_kind(o["kind"]), o["bit"]) for o in a["optargs"]),
+        ret=ret_kind(a["ret"], structs, sample_struct),
         visibility=a["visibility"],
         args_xdr=a["args_xdr"],
         ret_xdr=a["ret_xdr"],
@@ -210,7 +216,8 @@ def _make_action(a: Mapping[str, Any]) -> Action:
 
 def _build() -> _Registry:
     facts = load_facts()
-    actions = {a["name"]: _make_action(a) for a in facts["actions"]}
+    structs = {s["name"]: s["fields"] for s in facts["structs"]}
+    actions = {a["name"]: _make_action(a, structs) for a in facts["actions"]}
     # Daemon procedures that libguestfs 1.48 (the stock peer) still has and
     # that later releases moved to the library side: the facts record their
     # 1.48 layout, and both peers must keep speaking it.
@@ -220,7 +227,7 @@ def _build() -> _Registry:
         merged.update(old, daemon=True, proc_nr=old["proc_nr"])
         merged.setdefault("visibility", "public")
         merged.setdefault("non_c_aliases", [])
-        actions[old["name"]] = _make_action(merged)
+        actions[old["name"]] = _make_action(merged, structs)
     by_proc: dict[int, Action] = {}
     for act in actions.values():
         if act.daemon:

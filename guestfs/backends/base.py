@@ -17,7 +17,7 @@ from ..events import EVENT_APPLIANCE
 if TYPE_CHECKING:
     from ..appliance import Appliance
     from ..drives import Drive
-    from ..handle import GuestFS
+    from .context import LaunchContext
 
 
 class BackendRegistry:
@@ -59,8 +59,8 @@ class ConsoleLog:
     """Reads the VM's console from a pipe: keeps a bounded tail for error
     messages and passes each line to the handle's appliance events."""
 
-    def __init__(self, handle: GuestFS, fd: int, max_lines: int = 400) -> None:
-        self.handle = handle
+    def __init__(self, ctx: LaunchContext, fd: int, max_lines: int = 400) -> None:
+        self.ctx = ctx
         self.tail: collections.deque[str] = collections.deque(maxlen=max_lines)
         self._fd = fd
         self._thread = threading.Thread(target=self._run, name="guestfs-console", daemon=True)
@@ -92,10 +92,10 @@ class ConsoleLog:
         # pipe fills and qemu waits (back-pressure) instead of memory growing.
         line = line.rstrip(b"\r")
         self.tail.append(line.decode("utf-8", "replace"))
-        events = self.handle._events
+        events = self.ctx.events
         if events.wants(EVENT_APPLIANCE):
             events.emit(EVENT_APPLIANCE, line + b"\n")
-        elif self.handle._settings["verbose"]:  # read per line: set_verbose works at any time
+        elif self.ctx.verbose:  # read per line: set_verbose works at any time
             sys.stderr.write(line.decode("utf-8", "replace") + "\n")
 
     def join(self, timeout: float = 2.0) -> None:
@@ -112,7 +112,9 @@ class Backend:
 
     ``launch`` runs ``_pre_launch`` (prepare files), ``_launch`` (start the VM)
     and ``_post_launch`` (return the connected channel socket); whatever
-    fails, :meth:`shutdown` cleans up everything made so far.
+    fails, :meth:`shutdown` cleans up everything made so far.  Everything a
+    backend may know of the handle is in :attr:`ctx` (a
+    :class:`~guestfs.backends.context.LaunchContext`).
     """
 
     name: ClassVar[str] = ""
@@ -120,14 +122,25 @@ class Backend:
     needs_arg: ClassVar[bool] = False
     #: Whether an appliance must be found before launch.
     needs_appliance: ClassVar[bool] = True
+    #: Launching with no drive added is refused (libguestfs's direct and
+    #: libvirt backends refuse it; joining a running daemon needs none).
+    needs_drives: ClassVar[bool] = True
     #: Seconds to wait for the VM to connect and for the daemon's launch flag.
     launch_timeout: ClassVar[float] = 600.0
 
-    def __init__(self, handle: GuestFS, arg: str | None, rundir: str) -> None:
-        self.handle = handle
-        self.arg = arg
-        self.rundir = rundir
+    def __init__(self, ctx: LaunchContext) -> None:
+        self.ctx = ctx
         self.console: ConsoleLog | None = None
+
+    @property
+    def arg(self) -> str | None:
+        """What followed ``name:`` in the backend string (``unix:PATH`` …)."""
+        return self.ctx.backend_arg
+
+    @property
+    def rundir(self) -> str:
+        """This launch's private directory (removed by :meth:`shutdown`)."""
+        return self.ctx.rundir
 
     # -- the skeleton ---------------------------------------------------
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import stat
+import tempfile
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +25,7 @@ from ..drives import Drive
 from ..errors import GuestFSError
 from ..hookspecs import hookimpl
 from ..protocol.devnames import index_to_letters
+from ..settings import default_sockdir
 from ._domain_xml import (
     DomainChannel,
     DomainController,
@@ -39,6 +42,7 @@ from .qemu import CHANNEL_NAME, choose_accel, kernel_cmdline, make_overlay, prob
 if TYPE_CHECKING:
     from ..appliance import Appliance
     from .base import BackendRegistry
+    from .context import LaunchContext
 
 #: Seconds for qemu to connect to the console socket once libvirt started it.
 CONSOLE_TIMEOUT = 30.0
@@ -92,15 +96,19 @@ class LibvirtBackend(Backend):
 
     name = "libvirt"
 
-    def __init__(self, *a: Any, **kw: Any) -> None:
-        super().__init__(*a, **kw)
+    def __init__(self, ctx: LaunchContext) -> None:
+        super().__init__(ctx)
         self.uri: str | None = self.arg
         self.conn: Any = None
         self.dom: Any = None
         self.dom_id = -1
         self.domname = f"guestfs-{secrets.token_hex(8)}"
-        self.sockpath = os.path.join(self.rundir, "guestfsd.sock")
-        self.console_path = os.path.join(self.rundir, "console.sock")
+        #: The channel and console sockets, in a private directory of the
+        #: sockdir (as the direct backend and stock do): the tmpdir can be too
+        #: long a path for a unix socket.  Made by _pre_launch.
+        self.sockdir: str | None = None
+        self.sockpath = ""
+        self.console_path = ""
         self.lsock: socket.socket | None = None
         self.console_lsock: socket.socket | None = None
         self.overlays: dict[int, str] = {}
@@ -119,16 +127,19 @@ class LibvirtBackend(Backend):
         for i, d in enumerate(drives):
             if not d.format:
                 # libvirt never probes formats (a guest could fake one); we
-                # do, as qemu does for the direct backend.
+                # do, refusing images that name a backing file.
                 self.formats[i] = probe_format(d.filename)
             if d.readonly:
                 self.overlays[i] = make_overlay(d, self.rundir, i, self.formats.get(i))
         # Domain XML has no snapshot=on: writes to the root go to an overlay.
         self.appliance_overlay = make_overlay(Drive(appliance.root, readonly=True, format="raw"),
                                               self.rundir, len(drives))
+        self.sockdir = tempfile.mkdtemp(prefix="guestfs-", dir=default_sockdir(self.ctx.settings["sockdir"]))
+        self.sockpath = os.path.join(self.sockdir, "guestfsd.sock")
+        self.console_path = os.path.join(self.sockdir, "console.sock")
         self.lsock = self._listen(self.sockpath)
         self.console_lsock = self._listen(self.console_path)
-        self.accel = choose_accel(self.handle)
+        self.accel = choose_accel(self.ctx)
         self.seclabels = self.choose_seclabels()
         if os.geteuid() != 0:
             self._open_rundir()
@@ -140,9 +151,10 @@ class LibvirtBackend(Backend):
         try:
             s.bind(path)
             s.listen(1)
-        except OSError:
+        except OSError as e:
             s.close()
-            raise
+            raise GuestFSError(f"cannot create the appliance's socket {path}: {e.strerror or e} "
+                               "(XDG_RUNTIME_DIR names a shorter directory)") from None
         return s
 
     def choose_seclabels(self) -> list[DomainSeclabel]:
@@ -161,20 +173,21 @@ class LibvirtBackend(Backend):
     def _open_rundir(self) -> None:
         """Not root: qemu may run as another user (qemu:///system), so let it
         reach the run directory; libvirt chowns the files themselves."""
-        for d in (os.path.dirname(self.rundir), self.rundir):
-            os.chmod(d, os.stat(d).st_mode | 0o711)
+        for d in (os.path.dirname(self.rundir), self.rundir, self.sockdir):
+            if d is not None:
+                os.chmod(d, os.stat(d).st_mode | 0o711)
         for p in (self.sockpath, self.console_path):
             os.chmod(p, 0o777)
 
     def domain_xml(self, appliance: Appliance, drives: list[Drive]) -> DomainXML:
         """The appliance domain for this launch (defaults filled in)."""
-        g = self.handle
+        settings = self.ctx.settings
         dom = DomainXML(type="kvm" if self.accel == "kvm" else "qemu", name=self.domname,
-                        memory=int(g._settings["memsize"]), vcpu=int(g._settings["smp"]),
+                        memory=int(settings["memsize"]), vcpu=int(settings["smp"]),
                         os=DomainOS(kernel=appliance.kernel, initrd=appliance.initrd,
-                                    cmdline=kernel_cmdline(self.handle, appliance)))
-        if g._settings["hv"]:
-            dom.emulator = g._settings["hv"]
+                                    cmdline=kernel_cmdline(self.ctx, appliance)))
+        if settings["hv"]:
+            dom.emulator = settings["hv"]
         dom.controllers.append(DomainController(type="scsi", index=0, model="virtio-scsi"))
         for i, d in enumerate(drives):
             disk = self.drive_disk(i, d)
@@ -235,7 +248,7 @@ class LibvirtBackend(Backend):
         assert appliance is not None and self.console_lsock is not None
         libvirt = import_libvirt()
         self.xml = self.domain_xml(appliance, drives).to_xml()
-        self.handle._debug(f"libvirt domain XML:\n{self.xml}")
+        self.ctx.debug(f"libvirt domain XML:\n{self.xml}")
         try:
             self.dom = self.conn.createXML(self.xml, libvirt.VIR_DOMAIN_START_AUTODESTROY)
             self.dom_id = self.dom.ID()
@@ -247,7 +260,7 @@ class LibvirtBackend(Backend):
         finally:
             self.console_lsock.close()
             self.console_lsock = None
-        self.console = ConsoleLog(self.handle, conn.detach())
+        self.console = ConsoleLog(self.ctx, conn.detach())
 
     def _post_launch(self) -> socket.socket:
         assert self.lsock is not None
@@ -316,7 +329,7 @@ class LibvirtBackend(Backend):
             except Exception:  # already broken: nothing more to release
                 pass
             self.conn = None
-        if dirs is not None and not self.handle._settings["verbose"]:
+        if dirs is not None and not self.ctx.verbose:
             # libvirt keeps a log per domain name; ours are unique and throw-away.
             try:
                 os.unlink(os.path.join(dirs[1], f"{self.domname}.log"))
@@ -324,6 +337,9 @@ class LibvirtBackend(Backend):
                 pass
         if self.console is not None:
             self.console.join()
+        if self.sockdir is not None:
+            shutil.rmtree(self.sockdir, ignore_errors=True)
+            self.sockdir = None
         super().shutdown()
 
     def _destroy(self) -> None:

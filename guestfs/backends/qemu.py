@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import stat
 import subprocess
+import tempfile
 import uuid
 from typing import TYPE_CHECKING
 
 from ..appliance_finders._boot import KERNEL_ARGS, TCG_CPU, firmware_args, machine_arg
 from ..errors import GuestFSError
+from ..settings import default_sockdir
 from .base import Backend, ConsoleLog, accept_with_deadline
 
 if TYPE_CHECKING:
     from ..appliance import Appliance
     from ..drives import Drive
-    from ..handle import GuestFS
+    from .context import LaunchContext
 
 CHANNEL_NAME = "org.libguestfs.channel.0"
 SHUTDOWN_TIMEOUT = 10.0
@@ -62,34 +65,28 @@ def ext2_uuid(path: str) -> str | None:
     return str(uuid.UUID(bytes=sb[104:120]))
 
 
-def choose_accel(g: GuestFS) -> str:
-    """``kvm`` or ``tcg`` for the handle: ``force_tcg``/``force_kvm`` backend
+def choose_accel(ctx: LaunchContext) -> str:
+    """``kvm`` or ``tcg`` for the launch: ``force_tcg``/``force_kvm`` backend
     settings win, else detection (shared with the libvirt backend)."""
-    def setting(name: str) -> str | None:
-        try:
-            return g.get_backend_setting(name)  # type: ignore[attr-defined, no-any-return]
-        except RuntimeError:
-            return None
-
-    if setting("force_tcg") is not None:
+    if ctx.backend_setting("force_tcg") is not None:
         return "tcg"
-    if setting("force_kvm") is not None:
+    if ctx.backend_setting("force_kvm") is not None:
         return "kvm"
     return "kvm" if kvm_usable() else "tcg"
 
 
-def kernel_cmdline(g: GuestFS, appliance: Appliance) -> str:
+def kernel_cmdline(ctx: LaunchContext, appliance: Appliance) -> str:
     """Kernel arguments: ours, root, verbosity, then the user's ``append``
     (shared with the libvirt backend)."""
     args = list(KERNEL_ARGS)
     root_uuid = ext2_uuid(appliance.root)
     args.append(f"root=UUID={root_uuid}" if root_uuid else "root=/dev/sdb")
-    args.append("guestfs_verbose=1" if g._settings["verbose"] else "quiet")
-    if g._settings["network"]:
+    args.append("guestfs_verbose=1" if ctx.verbose else "quiet")
+    if ctx.settings["network"]:
         args.append("guestfs_network=1")
     args.append(f"TERM={os.environ.get('TERM', 'linux')}")
-    if g._settings["append"]:
-        args.append(g._settings["append"])
+    if ctx.settings["append"]:
+        args.append(ctx.settings["append"])
     return " ".join(args)
 
 
@@ -99,7 +96,16 @@ def qemu_escape(s: str) -> str:
 
 
 def probe_format(path: str) -> str:
-    """Detect an image's format with ``qemu-img info`` (for overlays)."""
+    """Detect the format of an image the caller gave no format for, with
+    ``qemu-img info``, refusing an image that names a backing file.
+
+    A file that claims to be raw can be a qcow2 whose backing file is a host
+    file (``/etc/shadow``): following it would let the guest side read it
+    (the CVE-2010-3851 class).  The caller who knows the image vouches for
+    it by passing ``format=`` to ``add_drive``.
+
+    :raises GuestFSError: qemu-img failed, or the probed image has a backing file.
+    """
     try:
         cp = subprocess.run(["qemu-img", "info", "--output=json", "-U", path],
                             capture_output=True, timeout=60)
@@ -107,7 +113,18 @@ def probe_format(path: str) -> str:
         raise GuestFSError(f"qemu-img info: {path}: {e}") from None
     if cp.returncode != 0:
         raise GuestFSError(f"qemu-img info: {path}: {cp.stderr.decode(errors='replace').strip()}")
-    return str(json.loads(cp.stdout)["format"])
+    try:
+        info = json.loads(cp.stdout)
+        fmt = str(info["format"])
+    except (ValueError, KeyError, TypeError):
+        raise GuestFSError(f"qemu-img info: {path}: unexpected output") from None
+    backing = info.get("full-backing-filename") or info.get("backing-filename")
+    if backing:
+        raise GuestFSError(
+            f"{path}: no format was given and the image is {fmt} with the backing file "
+            f"{backing!r}: refusing to follow it (an image must not make the appliance read "
+            f"host files). If you trust this image, add it with format='{fmt}'.", "EINVAL")
+    return fmt
 
 
 _PROBES: dict[tuple[str, float], str] = {}
@@ -169,46 +186,55 @@ def make_overlay(drive: Drive, rundir: str, index: int, fmt: str | None = None) 
 class QemuBackend(Backend):
     """Runs the appliance under qemu (the ``hv`` setting names the binary)."""
 
-    def __init__(self, *a: object, **kw: object) -> None:
-        super().__init__(*a, **kw)  # type: ignore[arg-type]
+    def __init__(self, ctx: LaunchContext) -> None:
+        super().__init__(ctx)
         self.proc: subprocess.Popen[bytes] | None = None
         self.lsock: socket.socket | None = None
-        self.sockpath = os.path.join(self.rundir, "guestfsd.sock")
+        #: The channel socket, in a private directory of the sockdir (made
+        #: by ``_pre_launch``): a socket's path may not pass 107 bytes, and
+        #: the run directory under a long $TMPDIR can.
+        self.sockdir: str | None = None
+        self.sockpath = ""
         self.overlays: dict[int, str] = {}
+        #: Probed formats of the drives added without one.
+        self.formats: dict[int, str] = {}
         self.accel = "tcg"
 
     # -- settings ---------------------------------------------------------
 
-    def _setting(self, name: str) -> str | None:
-        try:
-            return self.handle.get_backend_setting(name)
-        except RuntimeError:
-            return None
-
     def choose_accel(self) -> str:
         """``kvm`` or ``tcg``: ``force_tcg``/``force_kvm`` win, else detection."""
-        return choose_accel(self.handle)
+        return choose_accel(self.ctx)
 
     # -- the steps ----------------------------------------------------------
 
     def _pre_launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         for i, d in enumerate(drives):
+            if not d.format:
+                # qemu is never left to probe (and follow) a format itself.
+                self.formats[i] = probe_format(d.filename)
             if d.readonly:
-                self.overlays[i] = make_overlay(d, self.rundir, i)
-        self.qemu_version = probe_hv(self.handle.get_hv())
+                self.overlays[i] = make_overlay(d, self.rundir, i, self.formats.get(i))
+        self.qemu_version = probe_hv(self.ctx.hv)
+        self.sockdir = tempfile.mkdtemp(prefix="guestfs-", dir=default_sockdir(self.ctx.settings["sockdir"]))
+        self.sockpath = os.path.join(self.sockdir, "guestfsd.sock")
         self.lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.lsock.bind(self.sockpath)
+        try:
+            self.lsock.bind(self.sockpath)
+        except OSError as e:
+            raise GuestFSError(f"cannot create the appliance's socket {self.sockpath}: {e.strerror or e} "
+                               "(set_sockdir / XDG_RUNTIME_DIR names a shorter directory)") from None
         self.lsock.listen(1)
         self.accel = self.choose_accel()
 
     def command_line(self, appliance: Appliance, drives: list[Drive]) -> list[str]:
         """The qemu argv for this launch."""
-        g = self.handle
+        settings = self.ctx.settings
         kvm = self.accel == "kvm"
-        argv = [g.get_hv(), "-nodefaults", "-display", "none", "-no-reboot",
+        argv = [self.ctx.hv, "-nodefaults", "-display", "none", "-no-reboot",
                 "-machine", machine_arg(self.accel), "-cpu", "host" if kvm else TCG_CPU,
                 *firmware_args(),
-                "-m", str(g._settings["memsize"]), "-smp", str(g._settings["smp"]),
+                "-m", str(settings["memsize"]), "-smp", str(settings["smp"]),
                 "-rtc", "driftfix=slew",
                 "-kernel", appliance.kernel, "-initrd", appliance.initrd,
                 "-object", "rng-random,filename=/dev/urandom,id=rng0",
@@ -216,7 +242,7 @@ class QemuBackend(Backend):
                 "-device", "virtio-scsi-pci,id=scsi"]
         for i, d in enumerate(drives):
             path = self.overlays.get(i, d.filename)
-            fmt = "qcow2" if i in self.overlays else d.format
+            fmt = "qcow2" if i in self.overlays else d.format or self.formats.get(i)
             opts = [f"file={qemu_escape(path)}", f"id=hd{i}", "if=none",
                     f"cache={d.cachemode or 'writeback'}"]
             if fmt:
@@ -246,19 +272,19 @@ class QemuBackend(Backend):
                  "-chardev", f"socket,path={qemu_escape(self.sockpath)},id=channel0",
                  "-device", f"virtserialport,chardev=channel0,name={CHANNEL_NAME}",
                  "-append", self.kernel_cmdline(appliance)]
-        for param, value in g._settings.get("hvparams", ()):
+        for param, value in settings.get("hvparams", ()):
             argv += [param] if value is None else [param, value]
         return argv
 
     def kernel_cmdline(self, appliance: Appliance) -> str:
         """Kernel arguments: ours, root, verbosity, then the user's ``append``."""
-        return kernel_cmdline(self.handle, appliance)
+        return kernel_cmdline(self.ctx, appliance)
 
     def _launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         assert appliance is not None
         argv = self.command_line(appliance, drives)
         self.argv = argv
-        self.handle._debug("qemu: " + " ".join(argv))
+        self.ctx.debug("qemu: " + " ".join(argv))
         rfd, wfd = os.pipe()
         try:
             # A session of its own, so shutdown can kill everything a wrapper
@@ -270,7 +296,7 @@ class QemuBackend(Backend):
             raise GuestFSError(f"cannot run {argv[0]}: {e.strerror}") from None
         finally:
             os.close(wfd)
-        self.console = ConsoleLog(self.handle, rfd)
+        self.console = ConsoleLog(self.ctx, rfd)
 
     def _post_launch(self) -> socket.socket:
         assert self.lsock is not None
@@ -291,7 +317,7 @@ class QemuBackend(Backend):
         except OSError:
             return
         if "qemu" not in os.path.basename(exe):
-            raise GuestFSError(f"hv: {self.handle.get_hv()} did not exec qemu (process "
+            raise GuestFSError(f"hv: {self.ctx.hv} did not exec qemu (process "
                                f"{self.proc.pid} is {exe}): a wrapper script must end with "
                                "'exec qemu-system-x86_64 \"$@\"'")
 
@@ -333,4 +359,7 @@ class QemuBackend(Backend):
             proc.wait()
         if self.console is not None:
             self.console.join()
+        if self.sockdir is not None:
+            shutil.rmtree(self.sockdir, ignore_errors=True)
+            self.sockdir = None
         super().shutdown()

@@ -22,6 +22,7 @@ class UnixBackend(Backend):
     name = "unix"
     needs_arg = True
     needs_appliance = False
+    needs_drives = False
     launch_timeout = 60.0
 
     def _launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:

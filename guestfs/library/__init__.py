@@ -4,27 +4,29 @@ Each module registers implementations with :func:`library_action`; the
 handle calls them with itself, the positional arguments and the set optional
 arguments.  Families: ``config`` (set_*/get_* derived from
 ``guestfs/settings.py``), ``drives``, ``domains`` (add_domain), ``lifecycle`` (launch, shutdown …),
-``files`` (calls built on daemon calls), ``disk`` (qemu-img), ``internal_test``.
+``files`` (calls built on daemon calls), ``disk`` (qemu-img), ``mountables``
+(mountable_device/subvolume), ``internal_test``.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 LibraryImpl = Callable[..., Any]
+F = TypeVar("F", bound=LibraryImpl)
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
 FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "features",
-            "inspection", "internal_test")
+            "inspection", "mountables", "internal_test")
 
 
-def library_action(*names: str) -> Callable[[LibraryImpl], LibraryImpl]:
+def library_action(*names: str) -> Callable[[F], F]:
     """Register a function as the library-side implementation of ``names``."""
     from ..actions import ACTIONS
 
-    def deco(fn: LibraryImpl) -> LibraryImpl:
+    def deco(fn: F) -> F:
         for name in names:
             if name not in ACTIONS:
                 raise ValueError(f"{name!r} is not an action in the registry")

@@ -4,13 +4,21 @@ the handle's configuration calls (backend settings, state queries)."""
 from __future__ import annotations
 
 import os
-import shutil
 from typing import TYPE_CHECKING, Any
 
 from ..actions import ACTIONS
 from ..appliance import DEFAULT_PATH
 from ..errors import GuestFSError
-from ..settings import SETTINGS, default_cachedir, default_tmpdir, initial_values
+from ..settings import (
+    SETTINGS,
+    default_cachedir,
+    default_hv,
+    default_sockdir,
+    default_tmpdir,
+    find_backend_setting,
+    initial_values,
+)
+from ..state import State
 from . import LIBRARY_IMPLS
 
 if TYPE_CHECKING:
@@ -65,16 +73,11 @@ def _get_cachedir(g: GuestFS) -> str:
 
 
 def _get_sockdir(g: GuestFS) -> str:
-    return g._settings["sockdir"] or "/tmp"
+    return default_sockdir(g._settings["sockdir"])
 
 
 def _get_path(g: GuestFS) -> str:
     return g._settings["path"] or DEFAULT_PATH
-
-
-def default_hv() -> str:
-    """The qemu binary used when no ``hv`` is set."""
-    return shutil.which("qemu-system-x86_64") or "/usr/bin/qemu-system-x86_64"
 
 
 def _get_hv(g: GuestFS) -> str:
@@ -86,11 +89,10 @@ def _backend_settings(g: GuestFS) -> list[str]:
 
 
 def _get_backend_setting(g: GuestFS, name: str) -> str:
-    for s in _backend_settings(g):  # the first match wins, as in libguestfs
-        key, eq, val = s.partition("=")
-        if key == name:
-            return val if eq else "1"
-    raise GuestFSError("setting not found", "ESRCH")
+    value = find_backend_setting(g._settings["backend_settings"], name)
+    if value is None:
+        raise GuestFSError("setting not found", "ESRCH")
+    return value
 
 
 def _set_backend_setting(g: GuestFS, name: str, val: str) -> None:
@@ -139,7 +141,7 @@ def _get_attach_method(g: GuestFS) -> str:
 
 
 def _state_value(g: GuestFS) -> int:
-    return g._state.value
+    return int(g._state.value)
 
 
 LIBRARY_IMPLS.update({
@@ -156,9 +158,9 @@ LIBRARY_IMPLS.update({
     "parse_environment": _parse_environment,
     "parse_environment_list": _parse_environment_list,
     "get_state": _state_value,
-    "is_config": lambda g: g._state.value == 0,
-    "is_launching": lambda g: g._state.value == 1,
-    "is_ready": lambda g: g._state.value == 2,
+    "is_config": lambda g: g._state is State.CONFIG,
+    "is_launching": lambda g: g._state is State.LAUNCHING,
+    "is_ready": lambda g: g._state is State.READY,
     "is_busy": lambda g: False,
     "wait_ready": lambda g: None,
     "get_attach_method": _get_attach_method,

@@ -7,8 +7,9 @@ import re
 from typing import TYPE_CHECKING
 
 from ..drives import DEVICE_RE, Drive
-from ..errors import GuestFSError, StateError
+from ..errors import GuestFSError
 from ..protocol.devnames import index_to_letters, letters_to_index
+from ..state import State, requires
 from . import library_action
 
 if TYPE_CHECKING:
@@ -22,15 +23,13 @@ _DISCARD = ("disable", "enable", "besteffort")
 _IFACES = ("ide", "scsi", "virtio", "virtio-blk", "virtio-scsi")
 
 
-def _config_state(g: GuestFS) -> None:
-    from ..handle import State
-    if g._state is not State.CONFIG:
-        raise StateError("drives can only be added before launch "
-                         f"(hotplugging is not supported by the '{g._settings['backend']}' backend)",
-                         g._state, State.CONFIG)
+def _no_hotplug(g: GuestFS) -> str:
+    return ("drives can only be added before launch "
+            f"(hotplugging is not supported by the '{g._settings['backend']}' backend)")
 
 
 @library_action("add_drive")
+@requires(State.CONFIG, _no_hotplug)
 def add_drive(g: GuestFS, filename: str, readonly: bool = False, format: str | None = None,
               iface: str | None = None, name: str | None = None, label: str | None = None,
               protocol: str | None = None, server: list[str] | None = None,
@@ -38,7 +37,6 @@ def add_drive(g: GuestFS, filename: str, readonly: bool = False, format: str | N
               cachemode: str | None = None, discard: str | None = None,
               copyonread: bool = False, blocksize: int = 0) -> None:
     """Add a disk image to attach at launch, checking every option first."""
-    _config_state(g)
     if protocol not in (None, "file"):
         raise GuestFSError(f"protocol '{protocol}' is not supported by this library "
                            "(only local files)", "ENOTSUP")
@@ -98,10 +96,10 @@ def add_cdrom(g: GuestFS, filename: str) -> None:
 
 
 @library_action("add_drive_scratch")
+@requires(State.CONFIG, _no_hotplug)
 def add_drive_scratch(g: GuestFS, size: int, name: str | None = None, label: str | None = None,
                       blocksize: int = 0) -> None:
     """Add a blank temporary disk of ``size`` bytes, deleted when the handle closes."""
-    _config_state(g)
     if size <= 0:
         raise GuestFSError(f"invalid size: {size}", "EINVAL")
     from .lifecycle import handle_tmpdir
@@ -118,9 +116,9 @@ def add_drive_scratch(g: GuestFS, size: int, name: str | None = None, label: str
 
 
 @library_action("remove_drive")
+@requires(State.CONFIG, _no_hotplug)
 def remove_drive(g: GuestFS, label: str) -> None:
     """Remove a drive by label (only before launch with these backends)."""
-    _config_state(g)
     for i, d in enumerate(g._drives):
         if d.label == label:
             del g._drives[i]
@@ -165,6 +163,15 @@ def device_name(g: GuestFS, index: int) -> str:
 
 @library_action("canonical_device_name")
 def canonical_device_name(g: GuestFS, device: str) -> str:
-    """``/dev/vda1``, ``/dev/hda1`` → ``/dev/sda1``; other names unchanged."""
+    """``/dev/vda1``, ``/dev/hda1`` → ``/dev/sda1``; a logical volume's
+    ``/dev/mapper/VG-LV`` or ``/dev/dm-N`` → ``/dev/VG/LV`` (asked of the
+    appliance, as stock does); other names unchanged."""
+    if device.startswith(("/dev/mapper/", "/dev/dm-")):
+        try:
+            return str(g._rpc("lvm_canonical_lv_name", {"lvname": device}))
+        except GuestFSError as e:
+            if e.errno == "EINVAL":  # not a logical volume
+                return device
+            raise
     m = re.match(r"^/dev/(?:hd|vd|xvd|ubd)([a-z]+\d*)$", device)
     return f"/dev/sd{m.group(1)}" if m else device

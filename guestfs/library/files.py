@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat as stat_mod
+import tarfile
 import tempfile
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import GuestFSError
 from . import library_action
@@ -148,22 +150,192 @@ def copy_in(g: GuestFS, localpath: str, remotedir: str) -> None:
 
 @library_action("copy_out")
 def copy_out(g: GuestFS, remotepath: str, localdir: str) -> None:
-    """Copy a guest file or directory tree into a local directory (via tar)."""
+    """Copy a guest file or directory tree into a local directory.
+
+    Everything that comes from the appliance is hostile data: the tree
+    arrives as a ``tar_out`` stream and is unpacked here in Python (never by
+    a host program), every entry created relative to the destination's
+    directory descriptor with ``O_NOFOLLOW``, so no name (``../x``, an
+    absolute name, a too-long name) and no symbolic link (a guest link to
+    ``/etc`` followed by ``link/passwd``) can create or change anything
+    outside ``localdir``.  Symbolic links are copied as links, never
+    followed; device nodes and sockets are not created (a guest's block
+    device node would give the host's disk to whoever reads the copy);
+    set-user-ID and set-group-ID bits are dropped.
+    """
     if not os.path.isdir(localdir):
         raise GuestFSError(f"{localdir}: target is not a directory", "ENOTDIR")
     if g._rpc("is_file", {"path": remotepath}, {}):
-        with open(os.path.join(localdir, os.path.basename(remotepath)), "wb") as f:
-            g._rpc("download", {"remotefilename": remotepath}, download=f)
+        name = _local_name(os.path.basename(remotepath))
+        top = os.open(localdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            fd = _create_file(top, name, 0o666)
+            with open(fd, "wb") as f:
+                g._rpc("download", {"remotefilename": remotepath}, download=f)
+        except OSError as e:
+            raise GuestFSError(f"copy_out: {localdir}/{name}: {e.strerror}", "EIO") from None
+        finally:
+            os.close(top)
         return
     if not g._rpc("is_dir", {"path": remotepath}, {}):
         raise GuestFSError(f"{remotepath}: no such file or directory in the guest", "ENOENT")
-    base = os.path.basename(remotepath.rstrip("/")) or "."
-    dest = os.path.join(localdir, base)
-    os.makedirs(dest, exist_ok=True)
+    base = os.path.basename(remotepath.rstrip("/"))
     with tempfile.TemporaryFile(dir=g.get_tmpdir()) as tar:
         g._rpc("tar_out", {"directory": remotepath}, download=tar)
         tar.seek(0)
-        _run_tar(["tar", "-C", dest, "-xf", "-"], stdin=tar)
+        top = os.open(localdir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            dest = _subdir(top, _local_name(base)) if base else os.dup(top)
+            try:
+                _unpack(g, tar, dest)
+            finally:
+                os.close(dest)
+        except OSError as e:
+            raise GuestFSError(f"copy_out: {localdir}: {e.strerror}", "EIO") from None
+        finally:
+            os.close(top)
+
+
+def _local_name(name: str) -> str:
+    """``name`` if it is one plain path component, else a clear error."""
+    if name in ("", ".", "..") or "/" in name or "\0" in name:
+        raise GuestFSError(f"copy_out: {name!r} is not a file name the destination can hold",
+                           "EINVAL")
+    return name
+
+
+def _subdir(dirfd: int, name: str) -> int:
+    """Open (making it if missing) the directory ``name`` in ``dirfd``,
+    refusing a symbolic link or anything else that is not a directory."""
+    try:
+        os.mkdir(name, 0o755, dir_fd=dirfd)
+    except FileExistsError:
+        pass
+    return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                   dir_fd=dirfd)
+
+
+def _remove_non_dir(dirfd: int, name: str) -> None:
+    """Unlink ``name`` in ``dirfd`` if it exists and is not a directory (an
+    earlier copy's symbolic link is replaced, never written through)."""
+    try:
+        st = os.stat(name, dir_fd=dirfd, follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if not stat_mod.S_ISDIR(st.st_mode):
+        os.unlink(name, dir_fd=dirfd)
+
+
+def _create_file(dirfd: int, name: str, mode: int) -> int:
+    """A new regular file ``name`` in ``dirfd``, opened for writing."""
+    _remove_non_dir(dirfd, name)
+    return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                   mode, dir_fd=dirfd)
+
+
+def _member_parts(name: str) -> list[str] | None:
+    """The components of a tar member's name inside the destination, or None
+    when the name leaves it (absolute, or with a ``..`` component)."""
+    if name.startswith("/"):
+        return None
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return None
+    return parts
+
+
+def _walk(dest: int, parts: list[str], opened: list[int]) -> int:
+    """The directory descriptor of ``parts`` under ``dest``, made as needed,
+    never through a symbolic link (each descriptor is added to ``opened``)."""
+    cur = dest
+    for p in parts:
+        cur = _subdir(cur, p)
+        opened.append(cur)
+    return cur
+
+
+def _unpack(g: GuestFS, stream: IO[bytes], dest: int) -> None:
+    """Unpack the tar ``stream`` from the appliance into the directory ``dest``.
+
+    :raises GuestFSError: the stream is no tar, or a member's name leaves the
+        destination (no genuine guest file system has such names: the
+        appliance is misbehaving, so nothing more is unpacked).
+    """
+    dirs: list[tuple[list[str], int, float]] = []
+    try:
+        with tarfile.open(fileobj=stream, mode="r|", errorlevel=1) as tf:
+            for m in tf:
+                parts = _member_parts(m.name)
+                if parts is None:
+                    raise GuestFSError(f"copy_out: the appliance sent the name {m.name!r}, which "
+                                       "leaves the destination: nothing more is copied")
+                if not parts:
+                    continue  # the top directory itself
+                opened: list[int] = []
+                try:
+                    parent = _walk(dest, parts[:-1], opened)
+                    _unpack_member(g, tf, m, parent, parts[-1], dest, dirs, parts)
+                finally:
+                    for fd in opened:
+                        os.close(fd)
+    except tarfile.TarError as e:
+        raise GuestFSError(f"copy_out: the appliance sent a broken tar stream: {e}") from None
+    # Directory modes and times last: a read-only directory must not stop
+    # its own entries from being made.
+    for parts, mode, mtime in reversed(dirs):
+        opened = []
+        try:
+            parent = _walk(dest, parts[:-1], opened)
+            fd = os.open(parts[-1], os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         dir_fd=parent)
+            try:
+                os.fchmod(fd, mode)
+                os.utime(fd, (mtime, mtime))
+            finally:
+                os.close(fd)
+        finally:
+            for fd in opened:
+                os.close(fd)
+
+
+def _unpack_member(g: GuestFS, tf: tarfile.TarFile, m: tarfile.TarInfo, parent: int, leaf: str,
+                   dest: int, dirs: list[tuple[list[str], int, float]], parts: list[str]) -> None:
+    """Make one tar member ``leaf`` in the directory ``parent``."""
+    mode = m.mode & 0o1777  # no set-user-ID or set-group-ID bits from a guest
+    if m.isdir():
+        _remove_non_dir(parent, leaf)
+        os.close(_subdir(parent, leaf))
+        dirs.append((parts, mode, m.mtime))
+    elif m.isreg():
+        fd = _create_file(parent, leaf, 0o600)
+        with open(fd, "wb") as out:
+            src = tf.extractfile(m)
+            if src is not None:
+                shutil.copyfileobj(src, out, READ_CHUNK)
+            os.fchmod(out.fileno(), mode)
+            os.utime(out.fileno(), (m.mtime, m.mtime))
+    elif m.issym():
+        _remove_non_dir(parent, leaf)
+        os.symlink(m.linkname, leaf, dir_fd=parent)
+    elif m.islnk():
+        target = _member_parts(m.linkname)
+        if not target:
+            raise GuestFSError(f"copy_out: the appliance sent a hard link to {m.linkname!r}, "
+                               "which is outside the destination: nothing more is copied")
+        opened: list[int] = []
+        try:
+            src_dir = _walk(dest, target[:-1], opened)
+            _remove_non_dir(parent, leaf)
+            os.link(target[-1], leaf, src_dir_fd=src_dir, dst_dir_fd=parent,
+                    follow_symlinks=False)
+        finally:
+            for fd in opened:
+                os.close(fd)
+    elif m.isfifo():
+        _remove_non_dir(parent, leaf)
+        os.mkfifo(leaf, mode, dir_fd=parent)
+    else:
+        g._debug(f"copy_out: {m.name!r}: device nodes are not copied to the host")
 
 
 def _run_tar(argv: list[str], **kw: Any) -> None:

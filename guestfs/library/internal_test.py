@@ -14,40 +14,21 @@ import sys
 from typing import IO, TYPE_CHECKING, Any
 
 from ..actions import ACTIONS
-from ..actions._registry import STREAM_SUBTYPES, struct_codecs
+from ..actions._registry import struct_codecs
 from ..errors import GuestFSError
 from ..protocol.facts import load_facts
-from ..protocol.xdr import StructCodec
+from ..protocol.xdr import StructCodec, zero_value
 from . import LIBRARY_IMPLS, library_action
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
 
-_ARG_TYPES = {"String": "string", "OptString": "optional_string", "StringList": "string_list",
-              "Bool": "bool", "Int": "int32", "Int64": "int64", "BufferIn": "opaque",
-              "OBool": "bool", "OInt": "int32", "OInt64": "int64", "OString": "string",
-              "OStringList": "string_list"}
-
-
 def _codec(name: str) -> StructCodec:
+    """The args codec of an internal_test action, from its kinds' XDR types."""
     act = ACTIONS[name]
-    fields = [{"name": a.name, "type": _ARG_TYPES[a.kind]} for a in act.args
-              if a.subtype not in STREAM_SUBTYPES]
-    fields += [{"name": o.name, "type": _ARG_TYPES[o.kind]} for o in act.optargs]
+    fields = [{"name": a.name, "type": a.kind.xdr_type} for a in act.wire_args]
+    fields += [{"name": o.name, "type": o.kind.xdr_type} for o in act.optargs]
     return StructCodec(f"{name}_args", fields)
-
-
-def _fmt(kind: str, v: Any) -> str:
-    if v is None:
-        return "null" if kind == "OptString" else "unset"
-    if kind in ("StringList", "OStringList"):
-        return "[" + ", ".join(f'"{x}"' for x in v) + "]"
-    if kind in ("Bool", "OBool"):
-        return "true" if v else "false"
-    if kind == "BufferIn":
-        # libguestfs prints each byte as a (signed) C char with %02x.
-        return "".join(f"<{b if b < 0x80 else b | 0xFFFFFF00:02x}>" for b in v)
-    return str(v)
 
 
 def _output(g: GuestFS) -> IO[str]:
@@ -63,14 +44,14 @@ def _echo(name: str) -> Any:
         wire = {f["name"]: values.get(f["name"], opts.get(f["name"])) for f in codec.fields}
         for f in codec.fields:  # unset optargs travel as zero values
             if wire[f["name"]] is None and f["type"] != "optional_string":
-                wire[f["name"]] = {"string_list": [], "string": "", "opaque": b""}.get(f["type"], 0)
+                wire[f["name"]] = zero_value(f)
         back = codec.decode(codec.encode(wire))
         out = _output(g)
         for a in act.args:
-            v = values[a.name] if a.subtype in STREAM_SUBTYPES else back[a.name]
-            out.write(_fmt(a.kind, v) + "\n")
+            v = values[a.name] if a.kind.stream else back[a.name]
+            out.write(a.kind.echo(v) + "\n")
         for o in act.optargs:
-            out.write(f"{o.name}: {_fmt(o.kind, back[o.name] if o.name in opts else None)}\n")
+            out.write(f"{o.name}: {o.kind.echo(back[o.name] if o.name in opts else None)}\n")
         out.flush()
     return impl
 

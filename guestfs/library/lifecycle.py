@@ -6,11 +6,13 @@ import shutil
 import tempfile
 from typing import TYPE_CHECKING
 
-from ..errors import GuestFSError, StateError
+from ..errors import GuestFSError, UnprefixedError
 from ..events import EVENT_CLOSE, EVENT_LAUNCH_DONE, EVENT_SUBPROCESS_QUIT
+from ..state import State
 from . import library_action
 
 if TYPE_CHECKING:
+    from ..backends.context import LaunchContext
     from ..handle import GuestFS
 
 
@@ -24,18 +26,36 @@ def handle_tmpdir(g: GuestFS) -> str:
     return d
 
 
+def call_timeout_setting(ctx: LaunchContext) -> float | None:
+    """The ``call_timeout`` backend setting in seconds (None when unset).
+
+    Beyond libguestfs: a call that takes longer fails, the appliance is
+    stopped and the handle is back in CONFIG, ready to launch again.
+    """
+    value = ctx.backend_setting("call_timeout")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise GuestFSError(f"backend setting call_timeout={value}: expecting a number of seconds > 0")
+    return seconds
+
+
 @library_action("launch")
 def launch(g: GuestFS) -> None:
     """Find an appliance, start the VM with the chosen backend, wait for the daemon."""
     from ..appliance import find_appliance
+    from ..backends.context import LaunchContext, weak_method
     from ..client import RPCClient
-    from ..handle import State
-    from ..plugins import get_plugin_manager
+    from ..plugins import get_backends
 
-    if g._state is not State.CONFIG:
-        raise StateError("the libguestfs handle has already been launched", g._state, State.CONFIG)
-    pm = get_plugin_manager()
-    backend_cls, arg = pm.backends.lookup(g._settings["backend"])  # type: ignore[attr-defined]
+    # launch is config_only: the handle's generic check has refused a second launch.
+    backend_cls, arg = get_backends().lookup(g._settings["backend"])
+    if backend_cls.needs_drives and not g._drives:
+        raise UnprefixedError("you must call guestfs_add_drive before guestfs_launch")
     g._state = State.LAUNCHING
     rundir = tempfile.mkdtemp(prefix="run", dir=handle_tmpdir(g))
     backend = None
@@ -46,12 +66,17 @@ def launch(g: GuestFS) -> None:
         if appliance is not None:
             g._debug(f"launch: appliance={appliance.kind} kernel={appliance.kernel}")
         launch_progress(g, 3)
-        backend = backend_cls(g, arg, rundir)
+        ctx = LaunchContext.for_handle(g, rundir, appliance, arg)
+        call_timeout = call_timeout_setting(ctx)  # refused before qemu starts
+        backend = backend_cls(ctx)
         g._backend = backend
-        sock = backend.launch(appliance, g._drives)
+        sock = backend.launch(appliance, list(ctx.drives))
         launch_progress(g, 6)
-        client = RPCClient(sock, alive=backend.alive,
-                           on_progress=lambda p: g._emit_progress(*p))
+        # Weakly: the handle must stay freeable by reference counting alone
+        # (a dropped handle closes at once, as with the stock binding).
+        emit = weak_method(g._emit_progress)
+        client = RPCClient(sock, alive=backend.alive, on_progress=lambda p: emit(*p),
+                           call_timeout=call_timeout)
         g._client = client
         client.wait_for_launch(backend.launch_timeout)
     except BaseException as e:
@@ -85,8 +110,6 @@ def launch_progress(g: GuestFS, step: int) -> None:
 
 def teardown(g: GuestFS) -> None:
     """Stop the VM and drop the connection; the handle goes back to CONFIG."""
-    from ..handle import State
-
     client, backend = g._client, g._backend
     g._client = None
     g._backend = None

@@ -4,6 +4,8 @@ library's device-name policy and the daemon's translation."""
 
 from __future__ import annotations
 
+import re
+
 
 def index_to_letters(i: int) -> str:
     """0 → ``a``, 25 → ``z``, 26 → ``aa``."""
@@ -21,3 +23,16 @@ def letters_to_index(letters: str) -> int:
     for c in letters:
         i = i * 26 + (ord(c) - ord("a") + 1)
     return i - 1
+
+
+_DEVICE_RE = re.compile(r"^(?:/dev/)?(?:sd|hd|vd|xvd|ubd)([a-z]+)(\d*)$")
+
+
+def device_sort_key(name: str) -> tuple[int, int, str, int, str]:
+    """Order ``sda < sdb < … < sdz < sdaa``, partitions by number, with or
+    without ``/dev/``; other names come last, by name."""
+    m = _DEVICE_RE.match(name)
+    if not m:
+        return (1, 0, "", 0, name)
+    letters, part = m.groups()
+    return (0, len(letters), letters, int(part or 0), name)

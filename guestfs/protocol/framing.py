@@ -47,6 +47,16 @@ class FrameReader:
         """Bytes received but not yet part of a complete frame."""
         return len(self._buf)
 
+    @property
+    def buffer(self) -> bytearray:
+        """The pending bytes themselves, for readers that cut frames out of
+        them directly (the daemon's upload fast path and call resync)."""
+        return self._buf
+
+    def add(self, data: bytes | bytearray | memoryview) -> None:
+        """Add received bytes without parsing them (see :meth:`next_frame`)."""
+        self._buf += data
+
     def feed(self, data: bytes | bytearray | memoryview) -> list[Frame]:
         """Add received bytes; return every frame now complete.
 

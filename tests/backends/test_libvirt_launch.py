@@ -240,6 +240,7 @@ def test_qemu_failure_is_reported_and_cleaned_up(tmp_path: Any) -> None:
         g.set_path(str(fake))
         g.set_tmpdir(str(tmp_path))
         g.set_backend(BACKEND)
+        g.add_drive_scratch(1 << 20)
         with pytest.raises(RuntimeError, match="could not create the appliance through libvirt"):
             g.launch()
         assert not [p for p in os.listdir(g._tmpdir) if p.startswith("run")]

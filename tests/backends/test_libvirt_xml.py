@@ -24,9 +24,10 @@ from guestfs.backends._domain_xml import (
     XMLElement,
     XMLProperty,
 )
+from guestfs.backends.context import LaunchContext
 from guestfs.backends.libvirt import LibvirtBackend
 from guestfs.drives import Drive
-from guestfs.plugins import get_plugin_manager
+from guestfs.plugins import get_backends
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "libvirt")
 RUNDIR = "/tmp/guestfs-golden/run1"
@@ -44,13 +45,16 @@ def make_backend(drives: list[Drive], *, accel: str = "tcg", hv: str | None = No
     g._settings.update(settings)
     if hv:
         g._settings["hv"] = hv
-    b = LibvirtBackend(g, None, RUNDIR)
+    b = LibvirtBackend(LaunchContext.for_handle(g, RUNDIR))
     b.domname = "guestfs-golden"
     b.accel = accel
     b.seclabels = list(seclabels)
     b.overlays = {i: f"{RUNDIR}/overlay{i}.qcow2" for i, d in enumerate(drives) if d.readonly}
     b.formats = {i: "raw" for i, d in enumerate(drives) if not d.readonly and not d.format}
     b.appliance_overlay = f"{RUNDIR}/overlay{len(drives)}.qcow2"
+    # _pre_launch makes them in a private directory of the sockdir.
+    b.sockpath = f"{RUNDIR}/guestfsd.sock"
+    b.console_path = f"{RUNDIR}/console.sock"
     return b
 
 
@@ -134,7 +138,7 @@ def test_same_kernel_command_line_as_direct(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setenv("TERM", "linux")
     b = make_backend([])
-    q = QemuBackend(b.handle, None, RUNDIR)
+    q = QemuBackend(b.ctx)
     dom = b.domain_xml(APPLIANCE, [])
     assert dom.os is not None and dom.os.cmdline == q.kernel_cmdline(APPLIANCE)
 
@@ -144,13 +148,13 @@ def test_force_tcg_setting_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(qemu, "kvm_usable", lambda: True)
     g = guestfs.GuestFS(environment=False)
-    assert qemu.choose_accel(g) == "kvm"
+    assert qemu.choose_accel(LaunchContext.for_handle(g, RUNDIR)) == "kvm"
     g.set_backend_setting("force_tcg", "1")
-    assert qemu.choose_accel(g) == "tcg"
+    assert qemu.choose_accel(LaunchContext.for_handle(g, RUNDIR)) == "tcg"
 
 
 def test_backend_is_registered_with_optional_uri() -> None:
-    backends = get_plugin_manager().backends  # type: ignore[attr-defined]
+    backends = get_backends()
     assert backends.lookup("libvirt") == (LibvirtBackend, None)
     assert backends.lookup("libvirt:qemu:///system") == (LibvirtBackend, "qemu:///system")
 
@@ -267,6 +271,7 @@ def test_launch_without_libvirt_python_says_what_to_install(
         g.set_path(str(fake))
         g.set_tmpdir(str(tmp_path))
         g.set_backend("libvirt")
+        g.add_drive_scratch(1 << 20)
         with pytest.raises(RuntimeError, match="pip install libvirt-python"):
             g.launch()
     finally:

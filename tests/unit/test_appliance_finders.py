@@ -324,15 +324,31 @@ def test_pruned_modules_falls_back_to_the_original(tmp_path) -> None:
 def test_concurrent_launches_build_once(tmp_path, monkeypatch, fake_build) -> None:
     """Several threads finding the same supermin appliance at once: one build,
     and nobody sees a half-built appliance (the lock is an flock per open)."""
+    import fcntl
     import threading
-    import time
+    import types
+
+    from tests.helpers import TIMEOUT
 
     make_supermin_d(tmp_path)
     cache = tmp_path / "cache"
     real = supermin.run_supermin
+    nthreads = 4
+    at_lock = threading.Condition()
+    arrived: list[str] = []
+
+    def counting_flock(fd, op):
+        with at_lock:
+            arrived.append(threading.current_thread().name)
+            at_lock.notify_all()
+        return fcntl.flock(fd, op)
+    monkeypatch.setattr(supermin, "fcntl", types.SimpleNamespace(flock=counting_flock, LOCK_EX=fcntl.LOCK_EX))
 
     def slow_run(supermin_d, dest, kernel, verbose=False):
-        time.sleep(0.3)  # long enough for the others to queue on the lock
+        # The build holds the lock until every other thread has come to it.
+        with at_lock:
+            assert at_lock.wait_for(lambda: len(arrived) == nthreads, TIMEOUT), \
+                f"only {arrived} came to the lock during the build"
         real(supermin_d, dest, kernel, verbose)
     monkeypatch.setattr(supermin, "run_supermin", slow_run)
     results, errors = [], []
@@ -343,12 +359,14 @@ def test_concurrent_launches_build_once(tmp_path, monkeypatch, fake_build) -> No
                 directory=str(tmp_path), handle=FakeHandle(str(cache))))
         except Exception as e:  # collected and asserted below
             errors.append(e)
-    threads = [threading.Thread(target=find) for _ in range(4)]
+    threads = [threading.Thread(target=find, name=f"finder-{i}") for i in range(nthreads)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(30)
+        t.join(TIMEOUT * 2)
+    assert not any(t.is_alive() for t in threads), "a finder hangs"
     assert not errors
+    assert sorted(arrived) == sorted(t.name for t in threads)  # each queued on the lock once
     assert len(fake_build) == 1
     assert len(set(results)) == 1
     app = results[0]

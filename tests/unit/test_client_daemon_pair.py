@@ -12,17 +12,15 @@ import io
 import socket
 import struct
 import threading
-import time
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from daemon import context, dispatch
-from daemon import server as daemon_server
-from daemon.errors import DaemonError
-from daemon.transfer import FileIn, FileOut
+from guestfs import client as rpc_client
 from guestfs.actions import ACTIONS, Action, OptArg
+from guestfs.actions.kinds import GuestPath, optarg_kind
 from guestfs.client import ConnectionLost
 from guestfs.errors import GuestFSError
 from guestfs.protocol import (
@@ -37,6 +35,11 @@ from guestfs.protocol import (
     reply_header,
 )
 from guestfs.protocol import constants as C
+from guestfs.protocol.messages import decode_progress
+from guestfs_daemon import context, dispatch
+from guestfs_daemon import server as daemon_server
+from guestfs_daemon.errors import DaemonError
+from guestfs_daemon.streams import FileIn, FileOut
 from tests.helpers import (
     TIMEOUT,
     ConnectionPair,
@@ -70,14 +73,8 @@ def pair() -> Iterator[ConnectionPair]:
 
 
 def _wire_value(a: Any) -> Any:
-    """A sample argument that passes the daemon's policy for its subtype."""
-    if a.kind == "String" and a.subtype in ("Pathname", "Dev_or_Path", "Mountable_or_Path"):
-        return "/some/path"
-    if a.kind == "String" and a.subtype in ("Device", "Mountable"):
-        return "/dev/sda1"
-    if a.kind == "StringList" and a.subtype in ("Device", "Pathname"):
-        return ["/dev/sda", "/dev/sdb"] if a.subtype == "Device" else ["/a", "/b"]
-    return sample_arg(a.kind)
+    """A sample argument that passes the daemon's policy for its kind."""
+    return a.kind.sample(0)
 
 
 def _by_ret_kind() -> list[Action]:
@@ -85,20 +82,20 @@ def _by_ret_kind() -> list[Action]:
     seen: dict[tuple[str, str | None], Action] = {}
     for act in sorted(ACTIONS.values(), key=lambda a: (len(a.args), a.name)):
         if act.daemon and not act.filein and not act.fileout:
-            seen.setdefault((act.ret.kind, act.ret.struct), act)
-    return sorted(seen.values(), key=lambda a: (a.ret.kind, a.ret.struct or ""))
+            seen.setdefault((act.ret.name, getattr(act.ret, "struct", None)), act)
+    return sorted(seen.values(), key=lambda a: (a.ret.name, getattr(a.ret, "struct", "")))
 
 
 RET_ACTIONS = _by_ret_kind()
 
 
 def test_every_return_kind_is_covered() -> None:
-    kinds = {a.ret.kind for a in RET_ACTIONS}
+    kinds = {a.ret.name for a in RET_ACTIONS}
     assert kinds == {"RErr", "RInt", "RInt64", "RBool", "RString", "RStringList", "RStruct",
                      "RStructList", "RHashtable", "RBufferOut"}
 
 
-@pytest.mark.parametrize("act", RET_ACTIONS, ids=[f"{a.ret.kind}-{a.name}" for a in RET_ACTIONS])
+@pytest.mark.parametrize("act", RET_ACTIONS, ids=[f"{a.ret.name}-{a.name}" for a in RET_ACTIONS])
 def test_return_kind_through_the_daemon(pair: ConnectionPair, act: Action) -> None:
     args = {a.name: _wire_value(a) for a in act.wire_args}
     opts = {o.name: sample_arg(o.kind, 1) for o in act.optargs}
@@ -112,9 +109,9 @@ def test_return_kind_through_the_daemon(pair: ConnectionPair, act: Action) -> No
         result = pair.call(act.name, args, opts)
     assert got == [(tuple(dispatch.convert_args(act, args)), opts)]
     assert result == act.decode_ret(act.encode_ret(value))
-    if act.ret.kind == "RHashtable":
+    if act.ret.name == "RHashtable":
         assert result == list(value)
-    elif act.ret.kind == "RErr":
+    elif act.ret.name == "RErr":
         assert result is None
     else:
         assert result == value
@@ -176,7 +173,7 @@ def test_not_supported(pair: ConnectionPair) -> None:
 
 def test_optargs_bitmask_beyond_the_action_refused(pair: ConnectionPair) -> None:
     """A peer that sets an optarg bit the daemon does not know gets EINVAL."""
-    newer = dataclasses.replace(ACTIONS["sync"], optargs=(OptArg("future", "OBool", 0),))
+    newer = dataclasses.replace(ACTIONS["sync"], optargs=(OptArg("future", optarg_kind("OBool"), 0),))
     with fake_impls({"sync": lambda: None}):
         with pytest.raises(GuestFSError) as e:
             call_with_timeout(lambda: pair.client.call(newer, {}, {"future": True}))
@@ -234,7 +231,9 @@ class CountingFileIn:
         self.largest_chunk = 0
 
     def __call__(self, filein: FileIn, remotefilename: str) -> None:
-        assert isinstance(filein, FileIn) and remotefilename == context.sysroot_path("/remote")
+        # A Dev_or_Path naming a file reaches the implementation as a checked guest path.
+        assert isinstance(filein, FileIn) and isinstance(remotefilename, GuestPath)
+        assert remotefilename == "/remote"
         for data in filein:
             self.largest_chunk = max(self.largest_chunk, len(data))
             self.digest.update(data)
@@ -415,6 +414,35 @@ def test_progress_rate_limited_by_default() -> None:
     assert seen == []
 
 
+def test_progress_rate_limit_against_a_fake_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The daemon's law, on a clock the test moves: silent for the first 2 s,
+    then at most one message per 1/3 s (the first chance each time), and one
+    at the end; a call that ends within the 2 s sends nothing at all."""
+    clock = FakeClock()
+    monkeypatch.setattr(daemon_server, "time", clock)
+    monkeypatch.delenv(daemon_server.PROGRESS_DELAY_ENV, raising=False)
+    sent: list[tuple[float, Progress]] = []
+    server = SimpleNamespace(write=lambda data: sent.append((clock.now - 1000.0, decode_progress(data[4:]))))
+    act = ACTIONS["upload"]
+    start = clock.now = 1000.0
+    call = daemon_server.CallState(server, call_header(act.proc_nr, 7), act)  # type: ignore[arg-type]
+    for i in range(1, 101):  # a 5 s call reporting every 1/20 s
+        clock.now = start + i / 20
+        call.progress(20 * i, 2000)
+    assert [p for _, p in sent] == [Progress(act.proc_nr, 7, pos, 2000) for pos in
+                                    (800, 940, 1080, 1220, 1360, 1500, 1640, 1780, 1920, 2000)]
+    times = [t for t, _ in sent]
+    assert times[0] == 2.0
+    assert all(b - a >= daemon_server.PROGRESS_PERIOD for a, b in zip(times[:-2], times[1:-1]))
+
+    sent.clear()
+    call = daemon_server.CallState(server, call_header(act.proc_nr, 8), act)  # type: ignore[arg-type]
+    for i in range(1, 20):  # ends after 1.9 s
+        clock.now += 0.1
+        call.progress(100 * i, 1900)
+    assert sent == []
+
+
 # -- misbehaving peers --------------------------------------------------------------------
 
 def _launch_then(reply: Callable[[socket.socket, bytes], None]) -> Callable[[socket.socket], None]:
@@ -486,20 +514,58 @@ def test_peer_goes_silent_and_dies() -> None:
         dead.set()
         sock.recv(1)  # silent until the client hangs up
 
-    with RawPeer(script, alive=lambda: not dead.is_set()) as peer:
+    answers: list[bool] = []
+
+    def alive() -> bool:
+        answers.append(not dead.is_set())
+        return answers[-1]
+
+    with RawPeer(script, alive=alive) as peer:
         peer.client.wait_for_launch(TIMEOUT)
-        start = time.monotonic()
         with pytest.raises(ConnectionLost, match="died"):
             call_with_timeout(lambda: peer.client.call(ACTIONS["sync"], {}, {}), timeout=10)
-        assert time.monotonic() - start < 5
+        # The client asked alive() while it waited and gave up on its first "dead".
+        assert answers and answers.count(False) == 1 and answers[-1] is False, answers
+        assert peer.client.broken
 
 
-def test_launch_timeout() -> None:
-    with RawPeer(lambda sock: sock.recv(1)) as peer:
-        start = time.monotonic()
-        with pytest.raises(ConnectionLost, match="timed out"):
-            call_with_timeout(lambda: peer.client.wait_for_launch(0.3))
-        assert time.monotonic() - start < 2.5
+class FakeClock:
+    """Stands in for ``time`` and ``select`` in ``guestfs.client``: nothing is
+    ever readable, and each select call moves the clock on by its whole wait."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def select(self, r: Any, w: Any, x: Any, timeout: float | None = None) -> tuple[list[Any], ...]:
+        assert timeout is not None, "the client must never block in select without a bound"
+        self.waits.append(timeout)
+        self.now += timeout
+        return [], [], []
+
+
+def test_launch_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The launch wait lasts the timeout it is given, in waits of at most 1 s
+    (each followed by a look at alive()), then fails saying so."""
+    clock = FakeClock()
+    polls: list[float] = []
+
+    def alive() -> bool:
+        polls.append(clock.now)
+        return True
+
+    with RawPeer(lambda sock: sock.recv(1), alive=alive) as peer:
+        monkeypatch.setattr(rpc_client, "time", clock)
+        monkeypatch.setattr(rpc_client, "select", clock)
+        with pytest.raises(ConnectionLost, match="timed out after 7 s waiting for the appliance"):
+            call_with_timeout(lambda: peer.client.wait_for_launch(7.0))
+        assert sum(clock.waits) == pytest.approx(7.0)
+        assert len(clock.waits) == 7 and all(0 < w <= 1.0 for w in clock.waits), clock.waits
+        assert len(polls) == len(clock.waits)
+        assert peer.client.broken
 
 
 def test_garbage_instead_of_launch_flag() -> None:
@@ -547,14 +613,17 @@ def test_daemon_answers_bad_calls_and_survives(pair: ConnectionPair) -> None:
         assert (h.status, h.serial, h.proc) == (C.Status.OK, 3, sync)
 
 
-def test_daemon_gives_up_on_an_oversize_frame() -> None:
-    p = ConnectionPair()
-    p.client_sock.sendall(struct.pack(">I", C.MESSAGE_MAX + 1))
-    p.thread.join(TIMEOUT)
-    assert not p.thread.is_alive()
-    assert p.server_error is not None and "exceeds" in str(p.server_error)
-    p.client_sock.close()
-    p.server_sock.close()
+def test_daemon_skips_an_oversize_frame_and_answers_the_next_call(pair: ConnectionPair) -> None:
+    """A length word past the limit cannot be a frame: libguestfs's daemon
+    exits; ours skips to the next call and answers it."""
+    sock = pair.client_sock
+    sync = ACTIONS["sync"].proc_nr or 0
+    with fake_impls({"sync": lambda: None}):
+        sock.sendall(struct.pack(">I", C.MESSAGE_MAX + 1) + b"\x01\x02garbage" * 3)
+        msg = encode_message(call_header(sync, 9))
+        h, off = decode_header(call_with_timeout(lambda: (sock.sendall(msg), recv_message(sock))[1]))
+        assert (h.status, h.serial, h.proc) == (C.Status.OK, 9, sync)
+    assert pair.thread.is_alive() and pair.server_error is None
 
 
 def test_launch_flag_is_first(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -204,6 +204,8 @@ VALIDATION_CALLS: list[list[Any]] = [
     ["set_identifier", ["x/y"], {}], ["set_smp", [0], {}], ["set_smp", [-1], {}],
     ["set_backend", [""], {}], ["get_backend_setting", ["nope"], {}], ["get_memsize", [], {}],
     ["add_drive_scratch", [0], {}], ["add_drive_scratch", [-1], {}],
+    ["set_smp", [255], {}], ["set_smp", [256], {}], ["get_smp", [], {}],
+    ["launch", [], {}],  # no drive added: refused before anything starts
 ]
 
 
@@ -476,6 +478,7 @@ def test_version_is_the_api_level_implemented() -> None:
 
 def test_config_adds_qemu_parameters_and_refuses_managed_ones(tmp_path: Any) -> None:
     from guestfs.appliance import Appliance
+    from guestfs.backends.context import LaunchContext
     from guestfs.backends.qemu import QemuBackend
 
     g = guestfs.GuestFS(environment=False)
@@ -485,7 +488,7 @@ def test_config_adds_qemu_parameters_and_refuses_managed_ones(tmp_path: Any) -> 
         g.config("-kernel", "/x")
     with pytest.raises(RuntimeError, match="must begin with '-'"):
         g.config("nodash", None)
-    qb = QemuBackend(g, None, str(tmp_path))
+    qb = QemuBackend(LaunchContext.for_handle(g, str(tmp_path)))
     argv = qb.command_line(Appliance("/k", "/i", "/r", "fixed", "/"), [])
     assert argv[-3:] == ["-no-hpet", "-global", "kvm-pit.lost_tick_policy=discard"]
     assert argv.count("-kernel") == 1
@@ -493,13 +496,11 @@ def test_config_adds_qemu_parameters_and_refuses_managed_ones(tmp_path: Any) -> 
 
 
 def test_optional_percentages_come_back_as_none() -> None:
-    g = guestfs.GuestFS(environment=False)
     act = ACTIONS["lvs_full"]
     lv = {"lv_name": "lv", "lv_uuid": "u" * 32, "lv_attr": "", "lv_major": 0, "lv_minor": 0,
           "lv_kernel_major": 0, "lv_kernel_minor": 0, "lv_size": 1, "seg_count": 1,
           "origin": "", "snap_percent": -1.0, "copy_percent": 50.0, "move_pv": "",
           "lv_tags": "", "mirror_log": "", "modules": ""}
-    out = g._convert_return(act, [dict(lv)])
+    out = act.ret.to_caller([dict(lv)], None, False)
     assert out[0]["snap_percent"] is None
     assert out[0]["copy_percent"] == 50.0
-    g.close()

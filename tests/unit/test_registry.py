@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from guestfs import GuestFS
-from guestfs.actions import ACTIONS, BY_PROC, Action, get_action
+from guestfs.actions import ACTIONS, BY_PROC, Action, ArgKind, get_action
 from guestfs.protocol import LocalProtocolError, RemoteProtocolError
 from guestfs.protocol import constants as C
 from guestfs.protocol.facts import load_facts
@@ -36,29 +36,62 @@ def _ids(acts: list[Action]) -> list[str]:
 
 # -- the registry against the facts -----------------------------------------------
 
-def test_every_fact_action_is_registered() -> None:
-    assert set(FACT_ACTIONS) <= set(ACTIONS)
-    assert len(ACTIONS) == FACTS["counts"]["actions"]
+#: guestfish 1.48's own commands and its guestfish-only action names, from
+#: ``man guestfish`` (not from our code), so the check below stays independent.
+STOCK_FISH_LOCAL = {
+    "help", "quit", "add", "add-ro", "alloc", "allocate", "append", "attach-method", "autosync",
+    "backend", "btrfs-balance", "cachedir", "delete-event", "direct", "display", "domain", "echo",
+    "edit", "emacs", "event", "get-uuid", "glob", "hexedit", "hv", "identifier", "lcd", "less",
+    "list-events", "man", "manual", "memsize", "more", "network", "path", "pgroup", "pid",
+    "program", "qemu", "recovery-proc", "reopen", "run", "scratch", "selinux", "setenv", "smp",
+    "sparse", "supported", "time", "tmpdir", "trace", "unmount", "unmount-all", "unsetenv",
+    "verbose", "vi",
+}
 
 
-# readdir keeps its 1.48 daemon layout: see test_readdir_is_daemon_proc_138.
-@pytest.mark.parametrize("name", sorted(set(FACT_ACTIONS) - {"readdir"}))
-def test_action_matches_facts(name: str) -> None:
-    f = FACT_ACTIONS[name]
-    act = ACTIONS[name]
-    assert act.proc_nr == f["proc_nr"]
-    assert act.daemon == f["daemon"]
-    assert [(a.name, a.kind, a.subtype) for a in act.args] == \
-        [(a["name"], a["kind"], a["subtype"]) for a in f["args"]]
-    assert [(o.name, o.kind, o.bit) for o in act.optargs] == \
-        [(o["name"], o["kind"], o["bit"]) for o in f["optargs"]]
-    assert act.optargs_valid_mask == f["optargs_valid_mask"]
-    r = f["ret"]
-    assert (act.ret.kind, act.ret.struct, act.ret.subtype) == (r["kind"], r.get("struct"), r.get("subtype"))
-    assert act.args_xdr == f["args_xdr"]
-    assert act.ret_xdr == f["ret_xdr"]
-    assert [a.name for a in act.args if a.subtype == "FileIn"] == f["filein_args"]
-    assert [a.name for a in act.args if a.subtype == "FileOut"] == f["fileout_args"]
+@pytest.fixture(scope="module")
+def stock_fish_commands() -> set[str]:
+    """The command names stock guestfish 1.48 lists (``guestfish -h``)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("guestfish") is None or not os.path.exists("/usr/bin/guestfish"):
+        from guestfs.testing import skip_or_fail
+        skip_or_fail("stock guestfish is missing (apt-get install guestfish)")
+    out = subprocess.run(["/usr/bin/guestfish", "-h"], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    return {line.split()[0] for line in out.splitlines()[1:] if line and not line[0].isspace()
+            and not line.startswith("Use ")}
+
+
+def test_registry_matches_stock_guestfish(stock_fish_commands: set[str]) -> None:
+    """Checked against stock guestfish's list, not against the facts the
+    registry was built from: every action stock offers is registered, and every
+    public action of 1.48 we register is one stock offers."""
+    assert len(stock_fish_commands) > 600
+    ours = {n.replace("_", "-") for a in ACTIONS.values() for n in (a.name, *a.aliases)}
+    missing = stock_fish_commands - STOCK_FISH_LOCAL - ours
+    assert not missing, f"stock guestfish offers actions we do not register: {sorted(missing)}"
+    public_148 = {a.name.replace("_", "-") for a in ACTIONS.values()
+                  if a.visibility == "public" and a.facts.get("in_1_48")
+                  and all(arg.kind.fish_word for arg in a.args)}  # a C pointer has no word
+    invented = public_148 - stock_fish_commands
+    assert not invented, f"registered as public 1.48 actions but unknown to stock: {sorted(invented)}"
+    assert ACTIONS.keys() >= set(FACT_ACTIONS)
+
+
+@pytest.mark.parametrize("act", DAEMON, ids=[a.name for a in DAEMON])
+def test_kinds_agree_with_the_wire_layout(act: Action) -> None:
+    """Each argument's kind travels as the XDR type the layout declares, and
+    stream kinds (FileIn/FileOut) are exactly the fields left out of it."""
+    fields = {f["name"]: f["type"] for f in act.args_xdr or []}
+    for a in act.args:
+        if a.kind.stream:
+            assert a.name not in fields
+        else:
+            assert fields[a.name] == a.kind.xdr_type, a.name
+    for o in act.optargs:
+        assert fields[o.name] == o.kind.xdr_type, o.name
 
 
 def test_readdir_is_daemon_proc_138() -> None:
@@ -68,7 +101,7 @@ def test_readdir_is_daemon_proc_138() -> None:
     assert BY_PROC[138] is act
     old = FACT_ACTIONS["readdir"]["at_v1_48_6"]
     assert act.args_xdr == old["args_xdr"] and act.ret_xdr == old["ret_xdr"]
-    assert act.ret.kind == "RStructList" and act.ret.struct == "dirent"
+    assert act.ret.name == "RStructList" and getattr(act.ret, "struct", None) == "dirent"
 
 
 def test_proc_numbers_unique_and_in_range() -> None:
@@ -214,22 +247,27 @@ def test_signatures_match_stock(stock_methods: dict[str, tuple[list[str], list[s
 # -- derived XDR layouts --------------------------------------------------------------
 
 def _expected_args_xdr(act: Action) -> list[str]:
-    """The rpcgen declarations of the args struct, from the facts' xdr_mapping."""
+    """The rpcgen declarations of the args struct, from the facts' xdr_mapping
+    (a check of the facts file's own consistency)."""
     m = FACTS["xdr_mapping"]
-    out = [m["arg"][a.kind] % a.name for a in act.wire_args]
-    for o in act.optargs:
-        kind = m["optarg_as_arg"][o.kind].split()[0]
-        out.append(m["arg"][kind] % o.name)
+    f = FACT_ACTIONS[act.name] if act.name != "readdir" else FACT_ACTIONS["readdir"]["at_v1_48_6"]
+    args = f.get("args", FACT_ACTIONS[act.name]["args"])
+    omitted = set(m["args_omitted_subtypes"])
+    out = [m["arg"][a["kind"]] % a["name"] for a in args if a.get("subtype") not in omitted]
+    for o in f.get("optargs", FACT_ACTIONS[act.name]["optargs"]):
+        kind = m["optarg_as_arg"][o["kind"]].split()[0]
+        out.append(m["arg"][kind] % o["name"])
     return out
 
 
 def _expected_ret_xdr(act: Action) -> list[str]:
-    tmpl = FACTS["xdr_mapping"]["ret"][act.ret.kind]
-    if act.ret.kind == "RErr":
+    r = FACT_ACTIONS[act.name]["ret"]
+    tmpl = FACTS["xdr_mapping"]["ret"][r["kind"]]
+    if r["kind"] == "RErr":
         return []
-    name = act.ret.name or ""
-    if act.ret.kind in ("RStruct", "RStructList"):
-        return [tmpl % (act.ret.struct, name)]
+    name = r.get("name") or ""
+    if r["kind"] in ("RStruct", "RStructList"):
+        return [tmpl % (r["struct"], name)]
     return [tmpl % name]
 
 
@@ -249,8 +287,8 @@ def test_stream_args_never_in_the_struct() -> None:
     assert omitted == {"FileIn", "FileOut"}
     for act in DAEMON:
         names = {f["name"] for f in act.args_xdr or []}
-        assert not any(a.name in names for a in act.args if a.subtype in omitted), act.name
-        assert not any(a.kind == "Pointer" for a in act.args), act.name
+        assert not any(a.name in names for a in act.args if a.kind.stream), act.name
+        assert not any(a.kind.xdr_type == "none" for a in act.args), act.name
 
 
 # -- per-action codec round trips -------------------------------------------------------
@@ -286,11 +324,11 @@ def test_ret_round_trip(act: Action) -> None:
     for variant in range(2):
         value = sample_ret(act, variant)
         got = act.decode_ret(act.encode_ret(value))
-        if act.ret.kind == "RBool":
+        if act.ret.name == "RBool":
             assert got is value
         else:
             assert got == value
-    if act.ret.kind == "RHashtable":
+    if act.ret.name == "RHashtable":
         assert act.decode_ret(act.encode_ret({"a": "1", "b": "2"})) == [("a", "1"), ("b", "2")]
 
 
@@ -326,8 +364,8 @@ def test_stock_1_48_layouts_decode() -> None:
         assert {**got_args, **got_opts} == values
 
 
-def _kind_of(act: Action, name: str) -> str:
-    return str(next(x.kind for x in (*act.args, *act.optargs) if x.name == name))
+def _kind_of(act: Action, name: str) -> ArgKind:
+    return next(x.kind for x in (*act.args, *act.optargs) if x.name == name)
 
 
 @pytest.mark.parametrize("act", DAEMON, ids=_ids(DAEMON))
@@ -356,8 +394,115 @@ def test_encode_rejects_unknown_optargs() -> None:
 
 
 def test_odd_hashtable_rejected() -> None:
-    act = next(a for a in DAEMON if a.ret.kind == "RHashtable")
+    act = next(a for a in DAEMON if a.ret.name == "RHashtable")
     assert act.ret_codec is not None
     payload = act.ret_codec.encode({act.ret_codec.names[0]: ["k", "v", "orphan"]})
     with pytest.raises(RemoteProtocolError, match="odd"):
         act.decode_ret(payload)
+
+
+# -- the typed public face against the stock binding's annotations ---------------------
+
+#: The stock binding's annotations in our spelling.  Its RBool methods say
+#: ``bool`` but return 0/1 ints (so do ours, typed ``int``); its structs are
+#: plain ``dict``s where ours are TypedDicts.
+_STOCK_TYPES = {
+    "str": "str", "int": "int", "bool": "bool", "bytes": "bytes", "List[str]": "list[str]",
+    "None": "None",
+}
+
+
+def _ours(annotation: str) -> str:
+    """Our annotation with struct TypedDict names folded to ``dict``."""
+    from guestfs import _methods
+    for name in dir(_methods):
+        obj = getattr(_methods, name)
+        if isinstance(obj, type) and issubclass(obj, dict) and name != "dict":
+            annotation = re.sub(rf"\b{name}\b", "dict", annotation)
+    return annotation
+
+
+def _stock(annotation: str, ret: bool = False) -> str:
+    """A stock annotation in our spelling."""
+    m = re.fullmatch(r"Optional\[(.*)\]", annotation)
+    if m:
+        return _stock(m.group(1), ret) + " | None"
+    if annotation == "List[dict]":
+        return "list[dict]"
+    if annotation == "Union[List[Tuple[str, str]], dict]":
+        return "dict[str, str] | list[tuple[str, str]]"
+    if ret and annotation == "bool":
+        return "int"
+    return _STOCK_TYPES.get(annotation, annotation)
+
+
+def _stock_annotations() -> dict[str, tuple[list[str], str | None]]:
+    with open(STOCK_BINDING) as f:
+        tree = ast.parse(f.read())
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "GuestFS")
+    out = {}
+    for node in cls.body:
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+            params = [ast.unparse(a.annotation) if a.annotation else "object" for a in node.args.args[1:]]
+            out[node.name] = (params, ast.unparse(node.returns) if node.returns else None)
+    return out
+
+
+def test_annotations_match_stock(stock_methods: dict[str, tuple[list[str], list[str]]]) -> None:
+    """Every method's argument and return types, as IDEs see them, say what
+    the stock binding's annotations say (an independent source for the kinds)."""
+    problems = []
+    checked = 0
+    for name, (params, ret) in sorted(_stock_annotations().items()):
+        if name in BINDING_NON_ACTIONS:
+            continue
+        sig = inspect.signature(getattr(GuestFS, name))
+        ours = [_ours(str(p.annotation)) for p in list(sig.parameters.values())[1:len(params) + 1]]
+        theirs = [_stock(p) for p in params]
+        if ours != theirs:
+            problems.append((name, ours, theirs))
+        if ret is not None and _ours(str(sig.return_annotation)) != _stock(ret, ret=True):
+            problems.append((name, sig.return_annotation, ret))
+        checked += 1
+    assert problems == []
+    assert checked > 550
+
+
+# -- implemented or listed ---------------------------------------------------------------
+
+def test_every_action_is_implemented_or_listed() -> None:
+    """Each action has exactly one of: an implementation (daemon or library
+    side, as the registry says) or an entry in the not-implemented table."""
+    from guestfs.actions.unimplemented import NOT_IMPLEMENTED
+    from guestfs.library import LIBRARY_IMPLS
+    from guestfs_daemon import dispatch
+
+    dispatch.load_impls()
+    neither, both = [], []
+    for act in ACTIONS.values():
+        implemented = act.name in (dispatch.IMPLS if act.daemon else LIBRARY_IMPLS)
+        if act.daemon and act.name in LIBRARY_IMPLS:
+            implemented = True  # a daemon action the library runs itself (readdir, …)
+        listed = act.name in NOT_IMPLEMENTED
+        if not implemented and not listed:
+            neither.append(act.name)
+        if implemented and listed:
+            both.append(act.name)
+    assert neither == []
+    assert both == []
+    assert set(NOT_IMPLEMENTED) <= set(ACTIONS)
+    assert all(reason.strip() for reason in NOT_IMPLEMENTED.values())
+
+
+def test_unimplemented_calls_say_why() -> None:
+    from guestfs.actions.unimplemented import NOT_IMPLEMENTED
+    from guestfs_daemon import dispatch
+    from guestfs_daemon.errors import NotSupported
+
+    name = next(n for n in sorted(NOT_IMPLEMENTED) if ACTIONS[n].daemon)
+    with pytest.raises(NotSupported) as e:
+        dispatch.lookup(ACTIONS[name])
+    assert NOT_IMPLEMENTED[name] in str(e.value) and e.value.errno == "ENOTSUP"
+    lib = next(n for n in sorted(NOT_IMPLEMENTED) if not ACTIONS[n].daemon and not ACTIONS[n].args)
+    with pytest.raises(RuntimeError, match=f"^{lib}: this function is not supported"):
+        getattr(GuestFS(environment=False), lib)()
