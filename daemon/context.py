@@ -1,4 +1,4 @@
-"""State and helpers shared by the implementations: sysroot, devices, commands.
+"""State and helpers shared by the implementations: the sysroot, device names.
 
 The user's filesystems are mounted under :data:`SYSROOT` (``/sysroot`` in
 the appliance; ``GUESTFSD_SYSROOT`` overrides it for tests on the host).
@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-import subprocess
-from collections.abc import Sequence
 from functools import lru_cache
 
-from guestfs.protocol.devnames import index_to_letters, letters_to_index
+from guestfs.actions.kinds import GuestPath
+from guestfs.protocol.devnames import device_sort_key, index_to_letters, letters_to_index
 
 from .errors import DaemonError
 
@@ -34,6 +33,20 @@ def sysroot_path(path: str) -> str:
     if path == "/":
         return SYSROOT
     return SYSROOT + path
+
+
+def appliance_path(target: str) -> str:
+    """Where a Dev_or_Path value is in the appliance: a device node as it is,
+    a guest path under the sysroot (for external programs)."""
+    if not isinstance(target, GuestPath):
+        return target
+    from .lib.guestroot import real  # lib imports this module: no cycle at import time
+    return real(target)
+
+
+def shown_name(target: str) -> str:
+    """How messages name a Dev_or_Path value: the guest path, or the caller's device name."""
+    return str(target) if isinstance(target, GuestPath) else canonical_device(target)
 
 
 @lru_cache(maxsize=1)
@@ -77,18 +90,6 @@ def _unoctal(s: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), s)
 
 
-def device_sort_key(name: str) -> tuple:
-    """Order /dev/sda < /dev/sdb < … < /dev/sdz < /dev/sdaa, partitions numerically."""
-    base = name.rsplit("/", 1)[-1]
-    m = _PART_RE.match(base)
-    if m:
-        return (len(m.group(2)), m.group(2), int(m.group(3)))
-    m = _DISK_RE.match(base)
-    if m:
-        return (len(m.group(2)), m.group(2), 0)
-    return (99, base, 0)
-
-
 @lru_cache(maxsize=1)
 def appliance_root_disk() -> str | None:
     """Kernel name of the disk the appliance's / lives on (hidden from callers)."""
@@ -108,7 +109,7 @@ def appliance_root_disk() -> str | None:
     return name
 
 
-def _attach_key(name: str) -> tuple:
+def _attach_key(name: str) -> tuple[int, tuple[int, ...], tuple[object, ...]]:
     """Order disks as they were attached, not as the kernel named them.
 
     SCSI disks are probed in parallel, so ``sdb`` may be the third drive;
@@ -232,24 +233,3 @@ def _is_device(path: str) -> bool:
     except OSError:
         return False
     return stat.S_ISBLK(st.st_mode) or stat.S_ISCHR(st.st_mode)
-
-
-def run(argv: Sequence[str], input: bytes | None = None, check: bool = True,
-        env: dict[str, str] | None = None, cwd: str | None = None,
-        pass_fds: Sequence[int] = ()) -> subprocess.CompletedProcess:
-    """Run a program, capturing output; a failure becomes a DaemonError with its stderr."""
-    try:
-        cp = subprocess.run(list(argv), input=input, capture_output=True,
-                            env=env, cwd=cwd, pass_fds=tuple(pass_fds))
-    except FileNotFoundError:
-        raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
-    if check and cp.returncode != 0:
-        err = (cp.stderr or cp.stdout).decode("utf-8", "replace").strip()
-        raise DaemonError(f"{os.path.basename(argv[0])}: {err}" if err else
-                          f"{os.path.basename(argv[0])} exited with status {cp.returncode}")
-    return cp
-
-
-def out(argv: Sequence[str], **kw) -> str:
-    """Run a program and return its stdout as text."""
-    return run(argv, **kw).stdout.decode("utf-8", "surrogateescape")

@@ -3,11 +3,11 @@ from the registry.
 
 An implementation is a plain function registered with :func:`action`; it
 receives the call's positional arguments already checked and translated by
-kind (a ``Pathname`` must be absolute and a root filesystem mounted, a
-``Device`` is resolved to the appliance's node, a ``Dev_or_Path`` becomes a
-device or a sysroot path) followed by the optional arguments that were set,
-as keywords.  FileIn/FileOut arguments arrive as :class:`transfer.FileIn` /
-:class:`transfer.FileOut` objects.  Returned device names are put back in
+kind (``guestfs/actions/kinds.py``): a ``Pathname`` becomes a checked
+:class:`GuestPath`, a ``Device`` the appliance's :class:`DeviceNode`, a
+``Dev_or_Path`` one of the two; then the optional arguments that were set,
+as keywords.  FileIn/FileOut arguments arrive as :class:`streams.FileIn` /
+:class:`streams.FileOut` objects.  Returned device names are put back in
 ``/dev/sd*`` form here, from the return kind.
 """
 
@@ -16,24 +16,27 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from guestfs.actions import ACTIONS, Action
+from guestfs.actions.kinds import BtrfsVolume, DeviceNode, GuestPath
+from guestfs.actions.unimplemented import NOT_IMPLEMENTED
 
 from . import context
 from .errors import DaemonError, NotSupported
 
 Impl = Callable[..., Any]
+_F = TypeVar("_F", bound=Impl)
 IMPLS: dict[str, Impl] = {}
 
 
-def action(name: str) -> Callable[[Impl], Impl]:
+def action(name: str) -> Callable[[_F], _F]:
     """Register ``fn`` as the daemon's implementation of action ``name``."""
     act = ACTIONS.get(name)
     if act is None or not act.daemon:
         raise ValueError(f"{name!r} is not a daemon action in the registry")
 
-    def deco(fn: Impl) -> Impl:
+    def deco(fn: _F) -> _F:
         if name in IMPLS:
             raise ValueError(f"{name!r} implemented twice ({IMPLS[name].__module__}, {fn.__module__})")
         IMPLS[name] = fn
@@ -54,67 +57,85 @@ def load_impls() -> None:
                 importlib.import_module(f"{impl.__name__}.{fname[:-3]}")
 
 
-def check_path(path: str) -> str:
-    """Pathname policy: absolute, and some filesystem mounted on /."""
+def check_path(path: str) -> GuestPath:
+    """Pathname policy: absolute, no NUL, and some filesystem mounted on /."""
     if not path.startswith("/"):
         raise DaemonError(f"{path}: path must start with a / character", "EINVAL")
     if not context.is_root_mounted():
         raise DaemonError("you must call 'mount' first to mount the root filesystem", "EINVAL")
     if "\0" in path:
         raise DaemonError("path contains a NUL byte", "EINVAL")
-    return path
+    return GuestPath(path)
 
 
-def _convert_string(subtype: str | None, value: str) -> Any:
-    if subtype in ("Device",):
-        return context.resolve_device(value)
-    if subtype in ("Mountable", "Mountable_or_Path"):
-        if value.startswith("/dev/"):
-            return context.resolve_device(value)
-        if value.startswith("btrfsvol:") or subtype == "Mountable":
-            return value
-        return context.sysroot_path(check_path(value))
-    if subtype == "Dev_or_Path":
-        if value.startswith("/dev/"):
-            return context.resolve_device(value)
-        return context.sysroot_path(check_path(value))
-    if subtype == "Pathname":
-        return check_path(value)
-    return value
+def split_btrfsvol(name: str) -> BtrfsVolume:
+    """``btrfsvol:DEVICE/SUBVOLUME``: the shortest prefix that is a device,
+    then the subvolume path (device names may contain slashes)."""
+    rest = name[len("btrfsvol:"):]
+    # libguestfs's one message for a btrfsvol: name whose device is not there.
+    wrong = DaemonError(f"{name}: expecting a btrfs volume", "EINVAL")
+    if not rest.startswith("/dev/"):
+        raise wrong
+    start = len("/dev/")
+    while True:
+        slash = rest.find("/", start)
+        if slash < 0:
+            break
+        try:
+            dev = DeviceNode(context.resolve_device(rest[:slash]))
+        except DaemonError:
+            start = slash + 1
+            continue
+        return BtrfsVolume(name, dev, rest[slash + 1:])
+    raise wrong
+
+
+class _Side:
+    """The daemon's half of the argument kinds (``guestfs.actions.kinds.DaemonSide``)."""
+
+    @staticmethod
+    def device(name: str) -> DeviceNode:
+        return DeviceNode(context.resolve_device(name))
+
+    @staticmethod
+    def path(name: str) -> GuestPath:
+        return check_path(name)
+
+    @staticmethod
+    def btrfs_volume(name: str) -> BtrfsVolume:
+        return split_btrfsvol(name)
+
+    @staticmethod
+    def caller_device(name: str) -> str:
+        return context.canonical_device(name)
+
+
+SIDE = _Side()
 
 
 def convert_args(act: Action, args: dict[str, Any]) -> list[Any]:
-    """Apply the per-kind argument policy, in declaration order."""
-    out = []
-    for a in act.wire_args:
-        v = args[a.name]
-        if a.kind == "String":
-            v = _convert_string(a.subtype, v)
-        elif a.kind == "StringList" and a.subtype in ("Device", "Pathname"):
-            v = [_convert_string(a.subtype, x) for x in v]
-        out.append(v)
-    return out
+    """Each argument converted by its kind, in declaration order."""
+    return [a.kind.convert(args[a.name], SIDE) for a in act.wire_args]
+
+
+def refuse_nul_bytes(act: Action, args: dict[str, Any], opts: dict[str, Any]) -> None:
+    """Refuse text arguments holding a NUL byte, which no path, device name
+    or program argument can carry (the library refuses them already; this
+    guards against other clients)."""
+    for name, v in (*args.items(), *opts.items()):
+        for s in (v if isinstance(v, list) else [v]):
+            if isinstance(s, str) and "\0" in s:
+                raise DaemonError(f"{act.name}: argument '{name}' contains a NUL byte", "EINVAL")
 
 
 def canonical_return(act: Action, value: Any) -> Any:
-    """Put device names in returns into the form callers use."""
-    r = act.ret
-    if r.kind == "RString" and r.subtype in ("RDevice", "RMountable") and isinstance(value, str):
-        return context.canonical_device(value)
-    if r.kind == "RStringList" and r.subtype in ("RDevice", "RMountable"):
-        return [context.canonical_device(v) for v in value]
-    if r.kind == "RHashtable" and (r.key_subtype in ("RDevice", "RMountable") or
-                                   r.value_subtype in ("RDevice", "RMountable")):
-        items = value.items() if isinstance(value, dict) else value
-        fk = context.canonical_device if r.key_subtype in ("RDevice", "RMountable") else str
-        fv = context.canonical_device if r.value_subtype in ("RDevice", "RMountable") else str
-        return [(fk(k), fv(v)) for k, v in items]
-    return value
+    """Put device names in returns into the form callers use (by return kind)."""
+    return act.ret.canonical(value, SIDE)
 
 
 def lookup(act: Action) -> Impl:
     """The implementation of ``act``, or raise :class:`NotSupported`."""
     fn = IMPLS.get(act.name)
     if fn is None:
-        raise NotSupported(act.name)
+        raise NotSupported(act.name, NOT_IMPLEMENTED.get(act.name, "not implemented yet"))
     return fn

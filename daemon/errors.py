@@ -19,18 +19,20 @@ class DaemonError(Exception):
         self.errno = errno or ""
 
     @classmethod
-    def from_oserror(cls, e: OSError, what: str | None = None) -> DaemonError:
-        """``what: strerror`` with the OSError's errno name (perror style)."""
+    def from_oserror(cls, e: OSError, *what: str) -> DaemonError:
+        """``what…: strerror`` with the OSError's errno name, perror style.
+
+        With no ``what``, the OSError's own file name (if any) leads.  The
+        one converter of OSErrors into error replies.
+        """
         text = e.strerror or os.strerror(e.errno or 0)
-        if what is None:
-            what = e.filename if e.filename is not None else None
-        return cls(f"{what}: {text}" if what else text, e.errno)
+        if not what:
+            return cls(f"{e.filename}: {text}" if e.filename else text, e.errno)
+        return cls(": ".join([*what, text]), e.errno)
 
 
 class NotSupported(DaemonError):
     """The action exists in the protocol but this daemon does not implement it."""
 
-    def __init__(self, name: str) -> None:
-        super().__init__(
-            f"the '{name}' call is not supported by this daemon (not implemented yet)",
-            "ENOTSUP")
+    def __init__(self, name: str, reason: str = "not implemented yet") -> None:
+        super().__init__(f"the '{name}' call is not supported by this daemon ({reason})", "ENOTSUP")

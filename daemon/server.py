@@ -1,6 +1,6 @@
 """The daemon's request loop: frames in, dispatch, replies out.
 
-Started by the appliance's ``/init`` as ``python3 -m daemon.server``.  It
+Started by the appliance's ``/init`` (``guestfs_daemon.server.main``).  It
 finds the virtio-serial port named ``org.libguestfs.channel.0``, announces
 itself with the launch flag and serves calls one at a time until the
 library goes away.  ``--listen PATH`` serves one connection on a unix socket
@@ -9,6 +9,7 @@ instead (used by tests and the ``unix:`` backend).
 
 from __future__ import annotations
 
+import collections
 import os
 import select
 import socket
@@ -25,6 +26,7 @@ from guestfs.protocol import (
     Message,
     Progress,
     ProtocolError,
+    RemoteProtocolError,
     decode_chunk,
     decode_header,
     encode_chunk,
@@ -37,10 +39,11 @@ from guestfs.protocol import (
 from guestfs.protocol import (
     constants as C,
 )
+from guestfs.protocol.framing import Frame
 
 from . import context, dispatch
 from .errors import DaemonError
-from .transfer import Cancelled, FileIn, FileOut
+from .streams import Cancelled, FileIn, FileOut
 
 CHANNEL_NAME = "org.libguestfs.channel.0"
 #: libguestfs's daemon waits this long before the first progress message,
@@ -54,6 +57,11 @@ PROGRESS_PERIOD = 1 / 3
 
 #: Frame length, cancel flag and data length at the start of a chunk frame (``guestfs_chunk``).
 _CHUNK_HEAD = struct.Struct(">IiI")
+_LEN = struct.Struct(">I")
+#: Every call's body starts with the program number; a chunk's never does
+#: (its first word is the cancel flag, 0 or 1).
+_PROGRAM_WORD = _LEN.pack(C.PROGRAM)
+_FLAGS = (C.LAUNCH_FLAG, C.CANCEL_FLAG, C.PROGRESS_FLAG)
 
 
 class ConnectionClosed(Exception):
@@ -93,7 +101,9 @@ class Server:
         self.rfd, self.wfd = rfd, wfd
         self.reader = FrameReader()
         self.verbose = verbose
-        self._frames: list = []
+        self._frames: collections.deque[Frame] = collections.deque()
+        #: Set after a length word no frame can have: skip to the next call.
+        self._resync = False
         # One receive buffer for the daemon's life: a fresh 256 KiB bytes
         # object per read costs an mmap and page faults, slow under TCG.
         self._rbuf = bytearray(256 * 1024)
@@ -101,22 +111,84 @@ class Server:
 
     # -- transport ----------------------------------------------------
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | bytearray | memoryview) -> None:
         view = memoryview(data)
         while view:
             n = os.write(self.wfd, view)
             view = view[n:]
 
-    def _fill(self) -> None:
+    def _more(self) -> None:
+        """Read what the library sent into the frame reader's buffer."""
         n = os.readv(self.rfd, [self._rbuf])
         if not n:
             raise ConnectionClosed()
-        self._frames.extend(self.reader.feed(self._rview[:n]))
+        self.reader.add(self._rview[:n])
 
-    def read_frame(self):
-        while not self._frames:
-            self._fill()
-        return self._frames.pop(0)
+    def read_frame(self) -> Frame:
+        """The next frame (chunk streams, flags).
+
+        :raises RemoteProtocolError: on a length word no frame can have.
+        """
+        while True:
+            if self._frames:
+                return self._frames.popleft()
+            f = self.reader.next_frame()
+            if f is not None:
+                return f
+            self._more()
+
+    def read_call(self) -> bytes:
+        """The body of the next message between calls (flag words dropped).
+
+        After a length word no frame can have (where libguestfs's daemon
+        would exit), bytes are skipped until a frame that starts like a call,
+        so the daemon survives anything and answers the next valid call.
+        """
+        while True:
+            while self._frames:
+                f = self._frames.popleft()
+                if isinstance(f, Message):
+                    return f.body
+            body = self._scan_call()
+            if body is not None:
+                return body
+            self._more()
+
+    def _scan_call(self) -> bytes | None:
+        """Cut the next message out of the reader's buffer (None: need more bytes)."""
+        buf = self.reader.buffer
+        skipped = 0
+        try:
+            while len(buf) >= 4:
+                (n,) = _LEN.unpack_from(buf)
+                if n in (C.LAUNCH_FLAG, C.CANCEL_FLAG):
+                    del buf[:4]  # a cancel with nothing to cancel: meaningless
+                    continue
+                if not self._resync:
+                    if n <= C.MESSAGE_MAX:
+                        if len(buf) < 4 + n:
+                            return None
+                        body = bytes(buf[4:4 + n])
+                        del buf[:4 + n]
+                        return body
+                    self._resync = True
+                # The next place a call can start: a length the limit allows,
+                # then the program number.
+                at = buf.find(_PROGRAM_WORD, 4)
+                while at != -1 and _LEN.unpack_from(buf, at - 4)[0] > C.MESSAGE_MAX:
+                    at = buf.find(_PROGRAM_WORD, at + 1)
+                if at == -1:
+                    drop = max(0, len(buf) - 7)  # keep what may begin a call
+                    del buf[:drop]
+                    skipped += drop
+                    return None
+                del buf[:at - 4]
+                skipped += at - 4
+                self._resync = False
+            return None
+        finally:
+            if skipped:
+                print(f"guestfsd: skipped {skipped} bytes that cannot start a call", file=sys.stderr)
 
     def read_chunk(self) -> tuple[int, bytes]:
         """The next chunk of an upload: (cancel, data).
@@ -124,26 +196,34 @@ class Server:
         Uploads are the daemon's hot path: under TCG the generic frame reader
         and chunk codec cost several times the data copy (100 MiB: ~30 s
         against ~6 s), so well-formed data chunks are cut straight out of the
-        reader's buffer; anything else goes through the generic path.
+        reader's buffer; anything else goes through the generic path, which
+        applies the same limits.
+
+        :raises RemoteProtocolError: on a malformed or oversized chunk, or a
+            call where a chunk should be (the call is kept for the serve loop).
         """
         while not self._frames:
-            buf = self.reader._buf  # the FrameReader's pending bytes
+            buf = self.reader.buffer
             if len(buf) >= _CHUNK_HEAD.size:
                 n, cancel, ln = _CHUNK_HEAD.unpack_from(buf)
-                if cancel not in (0, 1) or n > C.MESSAGE_MAX or n != 8 + ln + (-ln % 4) or (cancel and ln):
+                if (cancel not in (0, 1) or ln > C.MAX_CHUNK_SIZE or n != 8 + ln + (-ln % 4)
+                        or (cancel and ln)):
                     break  # a flag word or a malformed chunk: the generic path decides
                 if len(buf) >= 4 + n:
                     data = bytes(buf[_CHUNK_HEAD.size:_CHUNK_HEAD.size + ln])
                     del buf[:4 + n]
                     return cancel, data
-            more = os.read(self.rfd, 256 * 1024)
-            if not more:
-                raise ConnectionClosed()
-            buf += more
+            elif len(buf) >= 4 and (_LEN.unpack_from(buf)[0] in _FLAGS
+                                    or _LEN.unpack_from(buf)[0] > C.MESSAGE_MAX):
+                break  # a flag, or a length no frame has: the generic path decides
+            self._more()
         while True:
             f = self.read_frame()
             if isinstance(f, Message):
-                c = decode_chunk(f.body)
+                if f.body[:4] == _PROGRAM_WORD:
+                    self._frames.appendleft(f)
+                    raise RemoteProtocolError("a call arrived where an upload chunk was expected")
+                c = decode_chunk(f.body)  # its codec holds the chunk size limit
                 return c.cancel, c.data
             # A stray cancel flag from the library is meaningless here.
 
@@ -151,7 +231,9 @@ class Server:
         """Non-blocking check for the library's cancel flag during a download."""
         r, _, _ = select.select([self.rfd], [], [], 0)
         if r:
-            self._fill()
+            self._more()
+            while (f := self.reader.next_frame()) is not None:
+                self._frames.append(f)
         for i, f in enumerate(self._frames):
             if isinstance(f, CancelFlag):
                 del self._frames[i]
@@ -177,9 +259,7 @@ class Server:
         self.write(flag_word(C.LAUNCH_FLAG))
         try:
             while True:
-                f = self.read_frame()
-                if isinstance(f, Message):
-                    self.handle_call(f.body)
+                self.handle_call(self.read_call())
         except ConnectionClosed:
             return
 
@@ -205,6 +285,7 @@ class Server:
                   file=sys.stderr)
         try:
             args, opts = act.decode_args(body[off:], header.optargs_bitmask)
+            dispatch.refuse_nul_bytes(act, args, opts)
             fn = dispatch.lookup(act)
             pos = dispatch.convert_args(act, args)
             it = iter(pos)
@@ -248,8 +329,8 @@ class Server:
             try:
                 for _ in filein:
                     pass
-            except DaemonError:
-                pass
+            except (DaemonError, ProtocolError):
+                pass  # cancelled, or a frame that is no chunk: the stream is over
         if fileout is not None and fileout.started:
             print(f"guestfsd: {act.name}: {msg}", file=sys.stderr)
             self.write(encode_chunk(b"", cancel=True))
@@ -279,7 +360,13 @@ def find_channel() -> str:
 
 
 def serve_channel(path: str | None = None, verbose: bool = False) -> None:
-    """Serve the virtio-serial port (found by name when ``path`` is None)."""
+    """Serve the virtio-serial port (found by name when ``path`` is None),
+    after bringing up the LVM and md storage the disks hold (as stock)."""
+    from .lib.activate import activate_storage
+
+    for what in activate_storage():
+        if verbose:
+            print(f"guestfsd: {what}", file=sys.stderr)
     fd = os.open(path or find_channel(), os.O_RDWR)
     Server(fd, fd, verbose).serve()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import os
 import stat
-import subprocess
 import time
 from functools import lru_cache
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import run_program, split_lines
+from ..lib.programs import DEVNULL, run, split_lines
 
 #: Appliance directories bind-mounted into the guest for a command, in mount order.
 BIND_DIRS = ("/dev", "/dev/pts", "/proc", "/sys")
@@ -50,9 +49,9 @@ def _libc() -> Any:
 def _bind(src: str, target: str) -> bool:
     """Bind-mount ``src`` on ``target``; False if that failed."""
     try:
-        return _libc().mount(os.fsencode(src), os.fsencode(target), None, MS_BIND, None) == 0
+        return bool(_libc().mount(os.fsencode(src), os.fsencode(target), None, MS_BIND, None) == 0)
     except (OSError, AttributeError):  # no usable libc through ctypes: use mount(8)
-        return run_program(["mount", "--bind", src, target]).returncode == 0
+        return run(["mount", "--bind", src, target], stdin=DEVNULL, check=False).returncode == 0
 
 
 def _unmount(target: str) -> None:
@@ -62,8 +61,8 @@ def _unmount(target: str) -> None:
         if lib.umount2(os.fsencode(target), 0) != 0:
             lib.umount2(os.fsencode(target), MNT_DETACH)
     except (OSError, AttributeError):
-        if run_program(["umount", target]).returncode != 0:
-            run_program(["umount", "-l", target])
+        if run(["umount", target], stdin=DEVNULL, check=False).returncode != 0:
+            run(["umount", "-l", target], stdin=DEVNULL, check=False)
 
 
 def _bind_mounts() -> list[str]:
@@ -97,10 +96,8 @@ def run_in_guest(argv: list[str]) -> str:
     env = dict(os.environ, PATH=GUEST_PATH)
     mounted = _bind_mounts()
     try:
-        cp = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env,
-                            preexec_fn=_enter_sysroot)
-    except OSError as e:  # exec failed: missing program, not executable …
-        raise DaemonError(f"{argv[0]}: {e.strerror}", e.errno) from None
+        # A failed exec (missing program, not executable …) reads PROG: strerror.
+        cp = run(argv, stdin=DEVNULL, env=env, preexec_fn=_enter_sysroot, check=False, guest=True)
     finally:
         _unbind(mounted)
     if cp.returncode != 0:
@@ -148,7 +145,7 @@ def sync() -> None:
 
 def _debug_sh(args: list[str]) -> str:
     """``debug sh``: a shell command line in the appliance (not the guest)."""
-    cp = run_program(["/bin/sh", "-c", " ".join(args)])
+    cp = run(["/bin/sh", "-c", " ".join(args)], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError((cp.stderr or cp.stdout).decode("utf-8", "surrogateescape").rstrip("\n"))
     return cp.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
@@ -156,7 +153,7 @@ def _debug_sh(args: list[str]) -> str:
 
 def _debug_ls(args: list[str], long: bool) -> str:
     """``debug ls``/``ll``: list appliance paths."""
-    cp = run_program(["ls", "-la" if long else "-a", *args])
+    cp = run(["ls", "-la" if long else "-a", *args], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(cp.stderr.decode("utf-8", "surrogateescape").rstrip("\n"))
     return cp.stdout.decode("utf-8", "surrogateescape")
@@ -254,7 +251,7 @@ def utsname() -> dict[str, str]:
 
 
 def _program_output(argv: list[str]) -> str:
-    cp = run_program(argv)
+    cp = run(argv, stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(f"{argv[0]}: {(cp.stderr or cp.stdout).decode('utf-8', 'replace').strip()}")
     return cp.stdout.decode("utf-8", "surrogateescape")

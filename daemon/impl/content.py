@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import struct
 import subprocess
 from collections.abc import Callable, Iterator
 
@@ -19,7 +18,9 @@ from guestfs.protocol import constants as C
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import BLOCK, err_text, guest, open_guest, oserr, real, run_program, split_lines
+from ..lib.filearch import UnknownArch, file_arch
+from ..lib.guestroot import BLOCK, open_guest, real
+from ..lib.programs import DEVNULL, err_text, run, spawn, split_lines
 
 
 def _blocks(path: str, what: str) -> Iterator[bytes]:
@@ -27,7 +28,7 @@ def _blocks(path: str, what: str) -> Iterator[bytes]:
     try:
         fd = open_guest(path, os.O_RDONLY)
     except OSError as e:
-        raise oserr(e, what, path) from None
+        raise DaemonError.from_oserror(e, what, path) from None
     try:
         if stat.S_ISDIR(os.fstat(fd).st_mode):
             raise DaemonError(f"{what}: {path}: {os.strerror(21)}", "EISDIR")
@@ -35,7 +36,7 @@ def _blocks(path: str, what: str) -> Iterator[bytes]:
             try:
                 block = os.read(fd, BLOCK)
             except OSError as e:
-                raise oserr(e, what, path) from None
+                raise DaemonError.from_oserror(e, what, path) from None
             if not block:
                 return
             yield block
@@ -190,20 +191,22 @@ def equal(file1: str, file2: str) -> bool:
 def file(path: str) -> str:
     """``file(1)``'s description of a file, device or directory (not followed
     through symlinks; devices described by their contents)."""
-    shown = context.canonical_device(path) if path.startswith("/dev/") else guest(path)
+    shown = context.shown_name(path)
+    path = context.appliance_path(path)
     try:
         st = os.lstat(path)
     except OSError as e:
-        raise oserr(e, "lstat", shown) from None
+        raise DaemonError.from_oserror(e, "lstat", shown) from None
+    if stat.S_ISLNK(st.st_mode):
+        return "symbolic link"  # as libguestfs says it, without the target
     argv = ["file", "-zb"]
     if stat.S_ISBLK(st.st_mode) or stat.S_ISCHR(st.st_mode):
         argv = ["file", "-zbsL"]
-    cp = run_program([*argv, "--", path])
+    cp = run([*argv, "--", path], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(f"file: {shown}: {err_text(cp)}")
     lines = split_lines(cp.stdout.decode("utf-8", "surrogateescape"))
     return lines[0] if lines else ""
-
 
 
 # -- initrd images ------------------------------------------------------------------
@@ -224,20 +227,17 @@ def _cpio(initrd: str, cpio_args: list[str], what: str) -> bytes:
     try:
         fd = open_guest(initrd, os.O_RDONLY)
     except OSError as e:
-        raise oserr(e, what, initrd) from None
+        raise DaemonError.from_oserror(e, what, initrd) from None
     with os.fdopen(fd, "rb") as f:
         head = f.read(8)
     unpack = next((argv for magic, argv in _INITRD_FORMATS if head.startswith(magic)), None)
     if unpack is None:
         raise DaemonError(f"{what}: {initrd}: not an initramfs (compressed cpio) image", "EINVAL")
     src = real(initrd)
-    try:
-        dec = subprocess.Popen([*unpack, src], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise DaemonError(f"{unpack[0]}: command not found in the appliance", "ENOENT") from None
+    dec = spawn([*unpack, src], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert dec.stdout is not None
     try:
-        cp = subprocess.run(["cpio", "--quiet", *cpio_args], stdin=dec.stdout, capture_output=True)
+        cp = run(["cpio", "--quiet", *cpio_args], stdin=dec.stdout.fileno(), check=False)
     finally:
         dec.stdout.close()
         dec.wait()
@@ -265,35 +265,15 @@ def initrd_cat(initrdpath: str, filename: str) -> bytes:
 
 # -- architectures ------------------------------------------------------------------
 
-#: ELF e_machine → architecture name, as libguestfs names them.
-_ELF_MACHINES = {3: "i386", 62: "x86_64", 183: "aarch64", 40: "arm", 243: "riscv64",
-                 22: "s390x", 2: "sparc", 43: "sparc64", 8: "mips", 20: "ppc", 21: "ppc64"}
-
-
-def elf_arch(head: bytes) -> str | None:
-    """The architecture in an ELF header's first 20 bytes, or None if not ELF."""
-    if len(head) < 20 or head[:4] != b"\x7fELF":
-        return None
-    order = "<" if head[5] == 1 else ">"
-    arch = _ELF_MACHINES.get(struct.unpack(order + "H", head[18:20])[0], "unknown")
-    if arch == "ppc64" and order == "<":
-        return "ppc64le"
-    if arch == "mips" and head[4] == 2:
-        return "mips64"
-    return arch
-
-
 @action("file_architecture")
 def file_architecture(filename: str) -> str:
-    """The architecture a program or library (ELF) was built for."""
-    head = b""
-    for block in _blocks(filename, "file_architecture"):
-        head = block[:20]
-        break
-    arch = elf_arch(head)
-    if arch is None or arch == "unknown":
-        raise DaemonError(f"unknown architecture: {filename}", "EINVAL")
-    return arch
+    """The architecture a program, library or initramfs was built for
+    (ELF, Windows PE, looked into when compressed)."""
+    try:
+        return file_arch(_blocks(filename, "file_architecture"))
+    except UnknownArch as e:
+        what = "could not determine architecture of cpio archive" if e.cpio else "unknown architecture"
+        raise DaemonError(f"{what}: {filename}", "EINVAL") from None
 
 
 #: zfile's decompressors.
@@ -306,8 +286,8 @@ def zfile(meth: str, path: str) -> str:
     if meth not in _ZFILE_METHODS:
         raise DaemonError(f"zfile: unknown method: {meth}", "EINVAL")
     data = _whole(path, "zfile")
-    cp = subprocess.run([*_ZFILE_METHODS[meth]], input=data, capture_output=True)
+    cp = run([*_ZFILE_METHODS[meth]], input=data, check=False)
     if cp.returncode != 0:
         raise DaemonError(f"zfile: {path}: {err_text(cp)}")
-    desc = subprocess.run(["file", "-b", "-"], input=cp.stdout[:1 << 20], capture_output=True)
+    desc = run(["file", "-b", "-"], input=cp.stdout[:1 << 20], check=False)
     return desc.stdout.decode("utf-8", "surrogateescape").strip()

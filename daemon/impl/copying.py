@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import Any
+
+from guestfs.actions.kinds import GuestPath
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import BLOCK, guest, open_guest, oserr, write_all
+from ..lib.guestroot import BLOCK, open_guest, write_all
 
 #: How the destination is opened: a file is created or truncated (or, with
 #: ``append``, added to), as libguestfs does; a device must exist.
@@ -21,9 +24,7 @@ _FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 _DEVICE_FLAGS = os.O_WRONLY
 
 
-def _shown(name: str) -> str:
-    """A path or device as the caller knows it."""
-    return context.canonical_device(name) if name.startswith("/dev/") else guest(name)
+_shown = context.shown_name
 
 
 def _open_end(name: str, flags: int, in_guest: bool) -> int:
@@ -32,7 +33,7 @@ def _open_end(name: str, flags: int, in_guest: bool) -> int:
             return open_guest(name, flags)
         return os.open(name, flags | os.O_CLOEXEC | os.O_NOCTTY, 0o666)
     except OSError as e:
-        raise oserr(e, _shown(name)) from None
+        raise DaemonError.from_oserror(e, _shown(name)) from None
 
 
 def _copy(src: str, dest: str, *, src_in_guest: bool, dest_in_guest: bool, dest_is_file: bool,
@@ -70,7 +71,7 @@ def _pump(sfd: int, dfd: int, src: str, dest: str, srcoffset: int, destoffset: i
         try:
             data = os.pread(sfd, want, srcoffset + done)
         except OSError as e:
-            raise oserr(e, "read", _shown(src)) from None
+            raise DaemonError.from_oserror(e, "read", _shown(src)) from None
         if not data:
             if size is not None:
                 raise DaemonError(f"{_shown(src)}: {short_message}", "EIO")
@@ -87,7 +88,7 @@ def _pump(sfd: int, dfd: int, src: str, dest: str, srcoffset: int, destoffset: i
                     n = os.pwrite(dfd, view, pos)
                     view, pos = view[n:], pos + n
         except OSError as e:
-            raise oserr(e, "write", _shown(dest)) from None
+            raise DaemonError.from_oserror(e, "write", _shown(dest)) from None
         done += len(data)
         if report is not None and size:
             report(done, size)
@@ -98,52 +99,48 @@ def _pump(sfd: int, dfd: int, src: str, dest: str, srcoffset: int, destoffset: i
             if stat.S_ISREG(st.st_mode) and st.st_size < destoffset + done:
                 os.ftruncate(dfd, destoffset + done)
         except OSError as e:
-            raise oserr(e, "truncate", _shown(dest)) from None
+            raise DaemonError.from_oserror(e, "truncate", _shown(dest)) from None
 
 
 def _options(srcoffset: int = 0, destoffset: int = 0, size: int | None = None,
-             sparse: bool = False, append: bool = False) -> dict:
+             sparse: bool = False, append: bool = False) -> dict[str, Any]:
     return {"srcoffset": srcoffset, "destoffset": destoffset, "size": size,
             "sparse": bool(sparse), "append": bool(append)}
 
 
 @action("copy_file_to_file")
-def copy_file_to_file(src: str, dest: str, **opts: int) -> None:
+def copy_file_to_file(src: str, dest: str, **opts: Any) -> None:
     """Copy (part of) a guest file into another, created if missing."""
     _copy(src, dest, src_in_guest=True, dest_in_guest=True, dest_is_file=True, **_options(**opts))
 
 
 @action("copy_file_to_device")
-def copy_file_to_device(src: str, dest: str, **opts: int) -> None:
+def copy_file_to_device(src: str, dest: str, **opts: Any) -> None:
     """Copy (part of) a guest file onto a device."""
     _copy(src, dest, src_in_guest=True, dest_in_guest=False, dest_is_file=False, **_options(**opts))
 
 
 @action("copy_device_to_file")
-def copy_device_to_file(src: str, dest: str, **opts: int) -> None:
+def copy_device_to_file(src: str, dest: str, **opts: Any) -> None:
     """Copy (part of) a device into a guest file, created if missing."""
     _copy(src, dest, src_in_guest=False, dest_in_guest=True, dest_is_file=True, **_options(**opts))
 
 
 @action("copy_device_to_device")
-def copy_device_to_device(src: str, dest: str, **opts: int) -> None:
+def copy_device_to_device(src: str, dest: str, **opts: Any) -> None:
     """Copy (part of) one device onto another."""
     _copy(src, dest, src_in_guest=False, dest_in_guest=False, dest_is_file=False, **_options(**opts))
-
-
-def _dev_or_path(name: str) -> bool:
-    """Whether a Dev_or_Path argument named a file (a sysroot path) rather than a device."""
-    return not name.startswith("/dev/")
 
 
 @action("copy_size")
 def copy_size(src: str, dest: str, size: int) -> None:
     """Copy the first ``size`` bytes of a file or device onto another file (created) or device."""
-    _copy(src, dest, src_in_guest=False, dest_in_guest=False, dest_is_file=_dev_or_path(dest),
-          size=size, short_message="input file too short")
+    _copy(src, dest, src_in_guest=isinstance(src, GuestPath), dest_in_guest=isinstance(dest, GuestPath),
+          dest_is_file=isinstance(dest, GuestPath), size=size, short_message="input file too short")
 
 
 @action("dd")
 def dd(src: str, dest: str) -> None:
     """Copy a whole file or device onto another file (created) or device."""
-    _copy(src, dest, src_in_guest=False, dest_in_guest=False, dest_is_file=_dev_or_path(dest))
+    _copy(src, dest, src_in_guest=isinstance(src, GuestPath), dest_in_guest=isinstance(dest, GuestPath),
+          dest_is_file=isinstance(dest, GuestPath))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from .. import context
-from ..context import run
 from ..dispatch import action
 from ..errors import DaemonError
+from ..lib.programs import run
 
 _TYPES = ("luks", "bitlk")
 

@@ -5,23 +5,21 @@ system calls on them run chrooted into the sysroot (:func:`sysroot`), so
 absolute symbolic links inside the guest resolve as the guest sees them;
 external programs (``cp``, ``du``, ``ls`` …) get the sysroot path instead.
 File transfers (upload, download, tar …) live in ``transfer.py``, running
-guest programs in ``commands.py``; both use the helpers defined here.
+guest programs in ``commands.py``.  The helpers shared with them are in
+``daemon/lib/``: ``guestroot.py`` (chroot, paths, opening guest files),
+``programs.py``, ``walk.py``, ``dirents.py`` (readdir) and ``globbing.py``.
 """
 
 from __future__ import annotations
 
-import ctypes
 import errno as E
-import fnmatch
 import os
 import random
 import shutil
 import stat
 import string
-import subprocess
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from guestfs.actions._registry import struct_codecs
@@ -30,163 +28,23 @@ from guestfs.protocol import constants as C
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from ..transfer import FileOut
+from ..lib import globbing
+from ..lib.dirents import i64, read_entries
+from ..lib.guestroot import BLOCK, open_dir_checked, open_guest, real, syscall, sysroot, write_all
+from ..lib.programs import DEVNULL, checksum_program, err_text, run, split_lines
+from ..lib.walk import scandir_walk
+from ..streams import FileOut
 
-#: Read/write block size (big blocks: fewer system calls under TCG).
-BLOCK = 1024 * 1024
 _ZEROS = bytes(BLOCK)
 
 
-# -- shared helpers ---------------------------------------------------------------
-
-
-def real(path: str) -> str:
-    """The appliance path of a guest path (for external programs)."""
-    return context.sysroot_path(path)
-
-
-def guest(rpath: str) -> str:
-    """The guest path of a path under the sysroot (anything else unchanged)."""
-    root = context.SYSROOT
-    if rpath == root:
-        return "/"
-    if rpath.startswith(root + "/"):
-        return rpath[len(root):]
-    return rpath
-
-
-def oserr(e: OSError, *what: str) -> DaemonError:
-    """``what…: strerror`` with the errno name, perror style."""
-    text = e.strerror or os.strerror(e.errno or 0)
-    return DaemonError(": ".join([*what, text]), e.errno)
+# -- helpers ----------------------------------------------------------------------
 
 
 def c_octal(n: int) -> str:
     """C's ``%#o`` (``0644``, ``0``; negatives as the unsigned 32-bit value)."""
     n &= 0xFFFFFFFF
     return "0" if n == 0 else "0" + format(n, "o")
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of program output, as libguestfs splits them (one final ``\\n`` dropped)."""
-    if text == "":
-        return []
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def run_program(argv: Sequence[str], stdin: int | None = None,
-                cwd: str | None = None) -> subprocess.CompletedProcess:
-    """Run an appliance program with captured output; the caller checks the status."""
-    try:
-        return subprocess.run(list(argv), stdin=subprocess.DEVNULL if stdin is None else stdin,
-                              capture_output=True, cwd=cwd)
-    except FileNotFoundError:
-        raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
-
-
-def err_text(cp: subprocess.CompletedProcess) -> str:
-    """A failed program's message: its stderr, else its stdout, trimmed."""
-    return (cp.stderr or cp.stdout or b"").decode("utf-8", "surrogateescape").strip()
-
-
-class _Sysroot:
-    """Run the body chrooted into the sysroot, as libguestfs's daemon does.
-
-    The daemon is single-threaded, so nothing else runs while the root is
-    changed, and it is always restored, even on errors.  Keep the body to
-    system calls: nothing from the appliance (imports, programs) is
-    reachable inside.  Hot path of every file call: four system calls, the
-    real root's fd opened once.
-    """
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        os.chroot(context.SYSROOT)
-        os.chdir("/")
-
-    def __exit__(self, *exc: object) -> None:
-        os.fchdir(_REAL_ROOT)
-        os.chroot(".")
-
-
-#: The appliance's own root, to leave the chroot by (the daemon's cwd is /).
-_REAL_ROOT = os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-_SYSROOT = _Sysroot()
-
-
-def sysroot() -> _Sysroot:
-    """The context manager that chroots into the sysroot for its body."""
-    return _SYSROOT
-
-
-def open_guest(path: str, flags: int, mode: int = 0o666) -> int:
-    """open(2) a guest path inside the sysroot (raises OSError)."""
-    with sysroot():
-        return os.open(path, flags | os.O_CLOEXEC | os.O_NOCTTY, mode)
-
-
-def write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
-    """os.write until everything is written."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def scandir_walk(top_fd: int, prefix: bytes = b"") -> Iterator[tuple[bytes, bool]]:
-    """Everything under an open directory in ``find`` order: (relative path, is_regular).
-
-    Pre-order, each directory's entries in readdir order, symbolic links
-    never followed; unreadable subdirectories are listed but not entered.
-    """
-    fds = [os.dup(top_fd)]
-    stack: list[tuple[Iterator[os.DirEntry[str]], bytes]] = []
-    try:
-        stack.append((os.scandir(fds[0]), prefix))
-        while stack:
-            it, pre = stack[-1]
-            try:
-                entry = next(it)
-            except StopIteration:
-                it.close()  # type: ignore[attr-defined]
-                stack.pop()
-                os.close(fds.pop())
-                continue
-            name = pre + os.fsencode(entry.name)
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                is_reg = entry.is_file(follow_symlinks=False)
-            except OSError:
-                is_dir = is_reg = False
-            yield name, is_reg
-            if is_dir:
-                try:
-                    sub = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC,
-                                  dir_fd=fds[-1])
-                except OSError:
-                    continue
-                fds.append(sub)
-                stack.append((os.scandir(sub), name + b"/"))
-    finally:
-        for it, _ in stack:
-            it.close()  # type: ignore[attr-defined]
-        for fd in fds:
-            os.close(fd)
-
-
-def open_dir_checked(directory: str, notdir: str = "not a directory") -> int:
-    """Open a guest directory, failing as ``dir: strerror`` / ``dir: not a directory``."""
-    try:
-        fd = open_guest(directory, os.O_RDONLY)
-    except OSError as e:
-        raise oserr(e, directory) from None
-    if not stat.S_ISDIR(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise DaemonError(f"{directory}: {notdir}", "ENOTDIR")
-    return fd
 
 
 # -- creating and removing -----------------------------------------------------------
@@ -206,29 +64,19 @@ def touch(path: str) -> None:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOCTTY | os.O_NONBLOCK | os.O_CLOEXEC,
                          0o666)
     except OSError as e:
-        raise oserr(e, "open", path) from None
+        raise DaemonError.from_oserror(e, "open", path) from None
     try:
         os.utime(fd)
     except OSError as e:
-        raise oserr(e, "futimens", path) from None
+        raise DaemonError.from_oserror(e, "futimens", path) from None
     finally:
         os.close(fd)
-
-
-def _syscall(fn: Callable[..., Any], path: str, *args: Any, what: tuple[str, ...] = (),
-             after: tuple[str, ...] = ()) -> Any:
-    """Call ``fn(path, *args)`` chrooted; OSError → ``what…: path: after…: strerror``."""
-    try:
-        with sysroot():
-            return fn(path, *args)
-    except OSError as e:
-        raise oserr(e, *what, path, *after) from None
 
 
 @action("mkdir")
 def mkdir(path: str) -> None:
     """Create one directory (mode 0777 less the umask)."""
-    _syscall(os.mkdir, path, 0o777)
+    syscall(os.mkdir, path, 0o777)
 
 
 @action("mkdir_mode")
@@ -236,7 +84,7 @@ def mkdir_mode(path: str, mode: int) -> None:
     """Create one directory with the given mode (less the umask)."""
     if mode < 0:
         raise DaemonError(f"{path}: mode is negative", "EINVAL")
-    _syscall(os.mkdir, path, mode)
+    syscall(os.mkdir, path, mode)
 
 
 def _mkdir_p(path: str) -> None:
@@ -263,13 +111,13 @@ def _mkdir_p(path: str) -> None:
 @action("mkdir_p")
 def mkdir_p(path: str) -> None:
     """Create a directory and any missing parents."""
-    _syscall(_mkdir_p, path)
+    syscall(_mkdir_p, path)
 
 
 @action("rm")
 def rm(path: str) -> None:
     """Remove a single file (not a directory)."""
-    _syscall(os.unlink, path)
+    syscall(os.unlink, path)
 
 
 def _unlink_quiet(path: str) -> None:
@@ -283,7 +131,7 @@ def _unlink_quiet(path: str) -> None:
 @action("rm_f")
 def rm_f(path: str) -> None:
     """Remove a file; a missing file is not an error."""
-    _syscall(_unlink_quiet, path)
+    syscall(_unlink_quiet, path)
 
 
 @action("rm_rf")
@@ -291,7 +139,7 @@ def rm_rf(path: str) -> None:
     """Remove a file or directory tree, like ``rm -rf``."""
     if path == "/":
         raise DaemonError("cannot remove root directory", "EINVAL")
-    _syscall(_remove_tree, path)
+    syscall(_remove_tree, path)
 
 
 def _remove_tree(path: str) -> None:
@@ -309,7 +157,7 @@ def _remove_tree(path: str) -> None:
 @action("rmdir")
 def rmdir(path: str) -> None:
     """Remove an empty directory."""
-    _syscall(os.rmdir, path)
+    syscall(os.rmdir, path)
 
 
 @action("umask")
@@ -326,7 +174,7 @@ def _mknod(mode: int, kind: int, devmajor: int, devminor: int, path: str) -> Non
         raise DaemonError(f"{path}: mode is negative", "EINVAL")
     if kind and stat.S_IFMT(mode):
         raise DaemonError(f"{mode:o}: mode must specify only file permission bits", "EINVAL")
-    _syscall(os.mknod, path, mode | kind, os.makedev(devmajor, devminor))
+    syscall(os.mknod, path, mode | kind, os.makedev(devmajor, devminor))
 
 
 @action("mknod")
@@ -355,102 +203,16 @@ def mknod_c(mode: int, devmajor: int, devminor: int, path: str) -> None:
 
 # -- listing ---------------------------------------------------------------------
 
-_DT_FTYP = {1: "f", 2: "c", 4: "d", 6: "b", 8: "r", 10: "l", 12: "s"}
-_MODE_FTYP = ((stat.S_ISBLK, "b"), (stat.S_ISCHR, "c"), (stat.S_ISDIR, "d"), (stat.S_ISFIFO, "f"),
-              (stat.S_ISLNK, "l"), (stat.S_ISREG, "r"), (stat.S_ISSOCK, "s"))
-
-
-class _Dirent64(ctypes.Structure):
-    """glibc's ``struct dirent64``."""
-
-    _fields_ = [("d_ino", ctypes.c_uint64), ("d_off", ctypes.c_int64),
-                ("d_reclen", ctypes.c_ushort), ("d_type", ctypes.c_ubyte),
-                ("d_name", ctypes.c_char * 256)]
-
-
-@lru_cache(maxsize=1)
-def _libc() -> Any:
-    """libc's fdopendir/readdir64/closedir, for readdir's exact entries (``.`` and ``..`` too)."""
-    lib = ctypes.CDLL(None, use_errno=True)
-    lib.fdopendir.restype = ctypes.c_void_p
-    lib.fdopendir.argtypes = [ctypes.c_int]
-    lib.readdir64.restype = ctypes.POINTER(_Dirent64)
-    lib.readdir64.argtypes = [ctypes.c_void_p]
-    lib.closedir.argtypes = [ctypes.c_void_p]
-    return lib
-
-
-def _ftyp_of(dfd: int, name: str, d_type: int) -> str:
-    """The readdir ``ftyp`` letter, asking lstat when the filesystem did not say."""
-    if d_type in _DT_FTYP:
-        return _DT_FTYP[d_type]
-    if d_type != 0:
-        return "u"
-    try:
-        mode = os.lstat(name, dir_fd=dfd).st_mode
-    except OSError:
-        return "?"
-    return next((ch for test, ch in _MODE_FTYP if test(mode)), "u")
-
-
-def _i64(v: int) -> int:
-    """An unsigned 64-bit value as the signed int64 the structs carry."""
-    v &= (1 << 64) - 1
-    return v - (1 << 64) if v >= 1 << 63 else v
-
-
-def _readdir(path: str) -> list[dict[str, Any]]:
-    """All entries of a directory (``.`` and ``..`` too) in the filesystem's order."""
-    try:
-        fd = open_guest(path, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as e:
-        raise oserr(e, "opendir", path) from None
-    try:
-        lib = _libc()
-    except (OSError, AttributeError):
-        lib = None
-    if lib is None:  # no usable ctypes: the same entries, "." and ".." first
-        try:
-            out = [{"ino": _i64(os.stat(n, dir_fd=fd).st_ino), "ftyp": "d", "name": n} for n in (".", "..")]
-            with os.scandir(fd) as it:
-                out += [{"ino": _i64(ent.inode()), "ftyp": _ftyp_of(fd, ent.name, 0), "name": ent.name}
-                        for ent in it]
-            return out
-        finally:
-            os.close(fd)
-    dirp = lib.fdopendir(fd)
-    if not dirp:
-        err = ctypes.get_errno()
-        os.close(fd)
-        raise oserr(OSError(err, os.strerror(err)), "opendir", path)
-    out = []
-    try:
-        while True:
-            ctypes.set_errno(0)
-            p = lib.readdir64(dirp)
-            if not p:
-                err = ctypes.get_errno()
-                if err:
-                    raise oserr(OSError(err, os.strerror(err)), "readdir", path)
-                break
-            d = p.contents
-            name = os.fsdecode(d.d_name)
-            out.append({"ino": _i64(d.d_ino), "ftyp": _ftyp_of(fd, name, d.d_type), "name": name})
-    finally:
-        lib.closedir(dirp)  # closes fd too
-    return out
-
-
 @action("readdir")
 def readdir(dir: str) -> list[dict[str, Any]]:
     """Directory entries with inode and type letter (libguestfs 1.48's daemon call)."""
-    return _readdir(dir)
+    return read_entries(dir)
 
 
 @action("internal_readdir")
 def internal_readdir(dir: str, filename: FileOut) -> None:
     """Directory entries as a stream of XDR ``dirent`` structs (what newer libraries read)."""
-    entries = _readdir(dir)
+    entries = read_entries(dir)
     codec = struct_codecs()["dirent"]
     buf = bytearray()
     for ent in entries:
@@ -468,7 +230,7 @@ def ls0(dir: str, filenames: FileOut) -> None:
     try:
         fd = open_guest(dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as e:
-        raise oserr(e, "opendir", dir) from None
+        raise DaemonError.from_oserror(e, "opendir", dir) from None
     try:
         with os.scandir(fd) as it:
             _send_nul_terminated(filenames, (os.fsencode(ent.name) for ent in it))
@@ -490,8 +252,8 @@ def _send_nul_terminated(out: FileOut, names: Iterable[bytes]) -> None:
 
 def _ls_long(directory: str, flags: str) -> str:
     """``ls -l`` style listing of the path resolved in the guest (numeric owners)."""
-    resolved = _syscall(_strict_realpath, directory)
-    cp = run_program(["ls", flags, "--", real(resolved)])
+    resolved = syscall(_strict_realpath, directory)
+    cp = run(["ls", flags, "--", real(resolved)], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(f"{directory}: {err_text(cp)}")
     return cp.stdout.decode("utf-8", "surrogateescape")
@@ -518,7 +280,7 @@ def find0(directory: str, files: FileOut) -> None:
     and ``/dir/`` or ``/`` yields plain relative names.
     """
     fd = open_dir_checked(directory)
-    if stat.S_ISLNK(_syscall(os.lstat, directory).st_mode):
+    if stat.S_ISLNK(syscall(os.lstat, directory).st_mode):
         os.close(fd)  # find(1) does not descend into a symlink given as the start
         return
     # find prints "<dir>/<name>"; libguestfs strips len(dir) characters.
@@ -531,152 +293,11 @@ def find0(directory: str, files: FileOut) -> None:
         os.close(fd)
 
 
-# glob(3) with GLOB_BRACE (and GLOB_MARK), reimplemented to run chrooted.
-
-_MAGIC = frozenset("*?[")
-
-
-def _has_magic(pat: str) -> bool:
-    """True if a glob pattern has unescaped wildcards."""
-    i = 0
-    while i < len(pat):
-        if pat[i] == "\\":
-            i += 2
-            continue
-        if pat[i] in _MAGIC:
-            return True
-        i += 1
-    return False
-
-
-def _unescape(pat: str) -> str:
-    """Drop glob backslash escapes."""
-    out, i = [], 0
-    while i < len(pat):
-        if pat[i] == "\\" and i + 1 < len(pat):
-            i += 1
-        out.append(pat[i])
-        i += 1
-    return "".join(out)
-
-
-def _to_fnmatch(pat: str) -> str:
-    """glob(3) syntax → Python fnmatch's: ``\\x`` escapes and ``[^…]`` negation."""
-    out, i = [], 0
-    while i < len(pat):
-        ch = pat[i]
-        if ch == "\\" and i + 1 < len(pat):
-            nxt = pat[i + 1]
-            out.append(f"[{nxt}]" if nxt in "*?[]" else nxt)
-            i += 2
-            continue
-        if ch == "[" and pat[i + 1:i + 2] == "^":
-            out.append("[!")
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def _brace_expand(pat: str) -> list[str]:
-    """GLOB_BRACE: ``a{b,c}d`` → ``abd``, ``acd`` (nested braces too)."""
-    depth, start, i = 0, -1, 0
-    while i < len(pat):
-        ch = pat[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "}" and depth:
-            depth -= 1
-            if depth == 0:
-                alts, cur, d, j = [], "", 0, start + 1
-                while j < i:
-                    c = pat[j]
-                    if c == "\\":
-                        cur += pat[j:j + 2]
-                        j += 2
-                        continue
-                    d += (c == "{") - (c == "}")
-                    if c == "," and d == 0:
-                        alts.append(cur)
-                        cur = ""
-                    else:
-                        cur += c
-                    j += 1
-                alts.append(cur)
-                out: list[str] = []
-                for a in alts:
-                    out.extend(_brace_expand(pat[:start] + a + pat[i + 1:]))
-                return out
-        i += 1
-    return [pat]
-
-
-def _join(d: str, name: str) -> str:
-    """glob(3)'s join: ``/`` + name, else dir + ``/`` + name (doubled slashes kept)."""
-    return "/" + name if d == "/" else d + "/" + name
-
-
-def _glob(pattern: str, mark: bool, onlydir: bool = False) -> list[str]:
-    """One glob(3) expansion without braces (called chrooted): sorted matches."""
-    last = pattern.rfind("/")
-    if last < 0:
-        dirname, filename = ".", pattern
-    else:
-        dirname, filename = pattern[:last] or "/", pattern[last + 1:]
-    if filename == "" and last > 0:
-        # "pattern/": expand "pattern", marking directories, whatever the caller asked.
-        return _glob(pattern[:last], True, True)
-    dirs = _glob(dirname, False, True) if _has_magic(dirname) else [_unescape(dirname)]
-    found: list[str] = []
-    if not _has_magic(filename):
-        name = _unescape(filename)
-        for d in dirs:
-            p = _join(d, name) if name else d
-            if os.path.lexists(p):
-                found.append(p)
-    else:
-        fpat = _to_fnmatch(filename)
-        dot_ok = filename.startswith(".") or filename.startswith("\\.")
-        for d in dirs:
-            try:
-                names = os.listdir(d)
-            except OSError:
-                continue
-            if dot_ok:
-                names += [".", ".."]
-            for n in names:
-                if n.startswith(".") and not dot_ok:
-                    continue
-                if fnmatch.fnmatchcase(n, fpat):
-                    p = _join(d, n)
-                    if onlydir and not os.path.isdir(p):
-                        continue
-                    found.append(p)
-    if mark:
-        found = [p + "/" if os.path.isdir(p) and not (p.endswith("/") and p != "/") else p
-                 for p in found]
-    return sorted(found, key=os.fsencode)
-
-
-def _glob_expand(pattern: str, mark: bool) -> list[str]:
-    """glob(3) with GLOB_BRACE: each alternative's matches sorted, in order."""
-    out: list[str] = []
-    for alt in _brace_expand(pattern):
-        out += _glob(alt, mark)
-    return out
-
-
 @action("glob_expand")
 def glob_expand(pattern: str, directoryslash: bool = True) -> list[str]:
     """Shell-style wildcard expansion in the guest (brace expansion too)."""
     with sysroot():
-        return _glob_expand(pattern, directoryslash)
+        return globbing.glob_expand(pattern, directoryslash)
 
 
 # -- tests and stat ------------------------------------------------------------------
@@ -727,7 +348,7 @@ def _all_zero(fd: int, what: str) -> bool:
         try:
             data = os.read(fd, BLOCK)
         except OSError as e:
-            raise oserr(e, "read", what) from None
+            raise DaemonError.from_oserror(e, "read", what) from None
         if not data:
             return True
         if data != _ZEROS[:len(data)]:
@@ -740,7 +361,7 @@ def is_zero(path: str) -> bool:
     try:
         fd = open_guest(path, os.O_RDONLY)
     except OSError as e:
-        raise oserr(e, "open", path) from None
+        raise DaemonError.from_oserror(e, "open", path) from None
     try:
         return _all_zero(fd, path)
     finally:
@@ -753,7 +374,7 @@ def is_zero_device(device: str) -> bool:
     try:
         fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as e:
-        raise oserr(e, "open", device) from None
+        raise DaemonError.from_oserror(e, "open", device) from None
     try:
         return _all_zero(fd, device)
     finally:
@@ -763,9 +384,9 @@ def is_zero_device(device: str) -> bool:
 def statns_dict(st: os.stat_result) -> dict[str, int]:
     """A ``statns`` struct from an os.stat_result."""
     out = {
-        "st_dev": _i64(st.st_dev), "st_ino": _i64(st.st_ino), "st_mode": st.st_mode,
+        "st_dev": i64(st.st_dev), "st_ino": i64(st.st_ino), "st_mode": st.st_mode,
         "st_nlink": st.st_nlink, "st_uid": st.st_uid, "st_gid": st.st_gid,
-        "st_rdev": _i64(st.st_rdev), "st_size": st.st_size, "st_blksize": st.st_blksize,
+        "st_rdev": i64(st.st_rdev), "st_size": st.st_size, "st_blksize": st.st_blksize,
         "st_blocks": st.st_blocks,
     }
     for t in ("atime", "mtime", "ctime"):
@@ -784,13 +405,13 @@ _NO_STAT = dict.fromkeys(struct_codecs()["statns"].names, 0) | {"st_ino": -1}
 @action("statns")
 def statns(path: str) -> dict[str, int]:
     """stat(2) (following symlinks), nanosecond times."""
-    return statns_dict(_syscall(os.stat, path))
+    return statns_dict(syscall(os.stat, path))
 
 
 @action("lstatns")
 def lstatns(path: str) -> dict[str, int]:
     """lstat(2), nanosecond times."""
-    return statns_dict(_syscall(os.lstat, path))
+    return statns_dict(syscall(os.lstat, path))
 
 
 def _check_names(names: list[str]) -> None:
@@ -805,7 +426,7 @@ def _dirfd(path: str) -> int:
     try:
         return open_guest(path, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as e:
-        raise oserr(e, path) from None
+        raise DaemonError.from_oserror(e, path) from None
 
 
 @action("internal_lstatnslist")
@@ -845,22 +466,22 @@ def internal_readlinklist(path: str, names: list[str]) -> list[str]:
 @action("statvfs")
 def statvfs(path: str) -> dict[str, int]:
     """statvfs(2) of the filesystem holding ``path``."""
-    v = _syscall(os.statvfs, path, what=("statvfs",))
+    v = syscall(os.statvfs, path, what=("statvfs",))
     return {"bsize": v.f_bsize, "frsize": v.f_frsize, "blocks": v.f_blocks, "bfree": v.f_bfree,
             "bavail": v.f_bavail, "files": v.f_files, "ffree": v.f_ffree, "favail": v.f_favail,
-            "fsid": _i64(v.f_fsid), "flag": v.f_flag, "namemax": v.f_namemax}
+            "fsid": i64(v.f_fsid), "flag": v.f_flag, "namemax": v.f_namemax}
 
 
 @action("filesize")
 def filesize(file: str) -> int:
     """Size in bytes (symlinks followed)."""
-    return _syscall(os.stat, file).st_size
+    return syscall(os.stat, file).st_size
 
 
 @action("du")
 def du(path: str) -> int:
     """Disk usage in KiB, as ``du -s``."""
-    cp = run_program(["du", "-s", "--", real(path)])
+    cp = run(["du", "-s", "--", real(path)], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(f"{path}: {err_text(cp)}")
     try:
@@ -877,19 +498,19 @@ def chmod(mode: int, path: str) -> None:
     """Change permission bits (symlinks followed)."""
     if mode < 0:
         raise DaemonError(f"{path}: mode is negative", "EINVAL")
-    _syscall(os.chmod, path, mode, after=(c_octal(mode),))
+    syscall(os.chmod, path, mode, after=(c_octal(mode),))
 
 
 @action("chown")
 def chown(owner: int, group: int, path: str) -> None:
     """Change owner and group by number (symlinks followed)."""
-    _syscall(os.chown, path, owner, group, after=(f"{owner}.{group}",))
+    syscall(os.chown, path, owner, group, after=(f"{owner}.{group}",))
 
 
 @action("lchown")
 def lchown(owner: int, group: int, path: str) -> None:
     """Change owner and group of a symlink itself."""
-    _syscall(os.lchown, path, owner, group, after=(f"{owner}.{group}",))
+    syscall(os.lchown, path, owner, group, after=(f"{owner}.{group}",))
 
 
 def _utimens(path: str, at: tuple[int, int], mt: tuple[int, int]) -> None:
@@ -907,7 +528,7 @@ def _utimens(path: str, at: tuple[int, int], mt: tuple[int, int]) -> None:
 @action("utimens")
 def utimens(path: str, atsecs: int, atnsecs: int, mtsecs: int, mtnsecs: int) -> None:
     """Set atime/mtime with nanoseconds, on a symlink itself if it is one."""
-    _syscall(_utimens, path, (atsecs, atnsecs), (mtsecs, mtnsecs), what=("utimensat",))
+    syscall(_utimens, path, (atsecs, atnsecs), (mtsecs, mtnsecs), what=("utimensat",))
 
 
 @action("ln")
@@ -917,7 +538,7 @@ def ln(target: str, linkname: str) -> None:
         with sysroot():
             os.link(target, linkname)
     except OSError as e:
-        raise oserr(e, "link", target, linkname) from None
+        raise DaemonError.from_oserror(e, "link", target, linkname) from None
 
 
 @action("ln_f")
@@ -933,7 +554,7 @@ def ln_f(target: str, linkname: str) -> None:
 
 def _ln_s(flag: str, target: str, linkname: str) -> None:
     """Run ``ln -s`` / ``ln -sf`` (the target is stored exactly as given)."""
-    cp = run_program(["ln", flag, "--", target, real(linkname)])
+    cp = run(["ln", flag, "--", target, real(linkname)], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(f"ln {flag}: {target}: {linkname}: {err_text(cp)}")
 
@@ -953,13 +574,14 @@ def ln_sf(target: str, linkname: str) -> None:
 @action("readlink")
 def readlink(path: str) -> str:
     """The target of a symbolic link."""
-    return _syscall(os.readlink, path, what=("readlink",))
+    target: str = syscall(os.readlink, path, what=("readlink",))
+    return target
 
 
 @action("realpath")
 def realpath(path: str) -> str:
     """Canonical absolute path, symlinks resolved as the guest sees them."""
-    return _syscall(_strict_realpath, path, what=("realpath",))
+    return syscall(_strict_realpath, path, what=("realpath",))
 
 
 def _strict_realpath(path: str) -> str:
@@ -972,7 +594,7 @@ def _strict_realpath(path: str) -> str:
 
 def _cp(prog: str, opts: list[str], src: str, dest: str) -> None:
     """Run cp/mv on sysroot paths; the error is the program's own message."""
-    cp = run_program([prog, *opts, "--", real(src), real(dest)])
+    cp = run([prog, *opts, "--", real(src), real(dest)], stdin=DEVNULL, check=False)
     if cp.returncode != 0:
         raise DaemonError(err_text(cp))
 
@@ -1009,7 +631,7 @@ def _open(path: str, flags: int, mode: int = 0o666) -> int:
     try:
         return open_guest(path, flags, mode)
     except OSError as e:
-        raise oserr(e, "open", path) from None
+        raise DaemonError.from_oserror(e, "open", path) from None
 
 
 def _check_read(name: str, count: int, offset: int) -> None:
@@ -1027,7 +649,7 @@ def _pread_fd(fd: int, name: str, count: int, offset: int) -> bytes:
     try:
         return os.pread(fd, count, offset)
     except OSError as e:
-        raise oserr(e, "pread", name) from None
+        raise DaemonError.from_oserror(e, "pread", name) from None
     finally:
         os.close(fd)
 
@@ -1040,7 +662,7 @@ def _pwrite_fd(fd: int, name: str, content: bytes, offset: int, sync: bool = Fal
             os.fsync(fd)
         return n
     except OSError as e:
-        raise oserr(e, "pwrite", name) from None
+        raise DaemonError.from_oserror(e, "pwrite", name) from None
     finally:
         os.close(fd)
 
@@ -1050,7 +672,7 @@ def _open_device(device: str, flags: int, name: str) -> int:
     try:
         return os.open(device, flags | os.O_CLOEXEC)
     except OSError as e:
-        raise oserr(e, "open", name) from None
+        raise DaemonError.from_oserror(e, "open", name) from None
 
 
 @action("pread")
@@ -1091,7 +713,7 @@ def _write(path: str, content: bytes, flags: int) -> None:
     try:
         write_all(fd, content)
     except OSError as e:
-        raise oserr(e, "write", path) from None
+        raise DaemonError.from_oserror(e, "write", path) from None
     finally:
         os.close(fd)
 
@@ -1133,7 +755,7 @@ def truncate_size(path: str, size: int) -> None:
             raise OSError(E.EINVAL, os.strerror(E.EINVAL))
         os.ftruncate(fd, size)
     except OSError as e:
-        raise oserr(e, "ftruncate", path) from None
+        raise DaemonError.from_oserror(e, "ftruncate", path) from None
     finally:
         os.close(fd)
 
@@ -1151,7 +773,7 @@ def _fill(path: str, size: int, block: bytes) -> None:
             write_all(fd, block[:n] if n < len(block) else block)
             left -= n
     except OSError as e:
-        raise oserr(e, "write", path) from None
+        raise DaemonError.from_oserror(e, "write", path) from None
     finally:
         os.close(fd)
 
@@ -1187,7 +809,7 @@ def zero_free_space(directory: str) -> None:
     try:
         fd = open_guest(inguest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as e:
-        raise oserr(e, "open", tmp) from None
+        raise DaemonError.from_oserror(e, "open", tmp) from None
     try:
         while True:
             try:
@@ -1195,12 +817,12 @@ def zero_free_space(directory: str) -> None:
             except OSError as e:
                 if e.errno == E.ENOSPC:
                     break
-                raise oserr(e, "write", tmp) from None
+                raise DaemonError.from_oserror(e, "write", tmp) from None
         try:
             os.fsync(fd)
         except OSError as e:
             if e.errno != E.ENOSPC:
-                raise oserr(e, "fsync", tmp) from None
+                raise DaemonError.from_oserror(e, "fsync", tmp) from None
     finally:
         os.close(fd)
         try:
@@ -1219,14 +841,14 @@ def open_read(path: str) -> int:
     try:
         return open_guest(path, os.O_RDONLY)
     except OSError as e:
-        raise oserr(e, path) from None
+        raise DaemonError.from_oserror(e, path) from None
 
 
 def _filter_file(path: str, argv: list[str], errprefix: str, ok: tuple[int, ...] = (0,)) -> list[str]:
     """Feed a guest file to a filter program and return its output lines."""
     fd = open_read(path)
     try:
-        cp = run_program(argv, stdin=fd)
+        cp = run(argv, stdin=fd, check=False)
     finally:
         os.close(fd)
     if cp.returncode not in ok:
@@ -1285,19 +907,6 @@ for _n, _f in (("egrep", "E"), ("fgrep", "F"), ("grepi", "i"), ("egrepi", "Ei"),
                ("zegrepi", "zEi"), ("zfgrepi", "zFi")):
     _grep_alias(_n, extended="E" in _f, fixed="F" in _f, insensitive="i" in _f, compressed="z" in _f)
 
-CHECKSUM_PROGRAMS = {"crc": "cksum", "md5": "md5sum", "sha1": "sha1sum", "sha224": "sha224sum",
-                     "sha256": "sha256sum", "sha384": "sha384sum", "sha512": "sha512sum"}
-
-
-def checksum_program(csumtype: str) -> str:
-    """The coreutils program for a checksum type, or libguestfs's error."""
-    prog = CHECKSUM_PROGRAMS.get(csumtype)
-    if prog is None:
-        raise DaemonError("unknown checksum type, expecting crc|md5|sha1|sha224|sha256|sha384|sha512",
-                          "EINVAL")
-    return prog
-
-
 @action("checksum")
 def checksum(csumtype: str, path: str) -> str:
     """Checksum of a file, by the coreutils program for ``csumtype``."""
@@ -1312,14 +921,14 @@ def checksum_device(csumtype: str, device: str) -> str:
     try:
         fd = os.open(device, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as e:
-        raise oserr(e, context.canonical_device(device)) from None
+        raise DaemonError.from_oserror(e, context.canonical_device(device)) from None
     return _checksum_fd(prog, fd)
 
 
 def _checksum_fd(prog: str, fd: int) -> str:
     """Run a checksum program on an open file (closed here); its first word."""
     try:
-        cp = run_program([prog], stdin=fd)
+        cp = run([prog], stdin=fd, check=False)
     finally:
         os.close(fd)
     if cp.returncode != 0:

@@ -3,46 +3,27 @@
 
 Each call runs the filesystem's own tool the way libguestfs does, with the
 same refusals (labels too long, options a filesystem type does not take).
-Device helpers are in ``devices.py``; mounting is ``mount.py``.
+Device helpers are in ``daemon/lib/blockdev.py``, what a Mountable names and
+its type in ``daemon/lib/fsinfo.py``; mounting is ``mount.py``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
 import uuid as uuidlib
 from typing import Any
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from . import devices
+from ..lib import blockdev, fsinfo, programs
+from ..lib.fsinfo import mountable_device
 
 EXTFS = ("ext2", "ext3", "ext4")
 EXT_LABEL_MAX = 16
 XFS_LABEL_MAX = 12
 _SAFE_FSTYPE = re.compile(r"^[A-Za-z0-9_.+-]+$")
-
-
-def mountable_device(mountable: str) -> tuple[str, str | None]:
-    """Split a Mountable into (device node, btrfs subvolume or None)."""
-    if not mountable.startswith("btrfsvol:"):
-        if not mountable.startswith("/"):
-            # Dispatch resolves /dev names; anything else names no device.
-            raise DaemonError(f"{mountable}: No such file or directory", "ENOENT")
-        return mountable, None
-    rest = mountable[len("btrfsvol:"):]
-    parts = rest.split("/")
-    # The device is the longest leading /dev/… prefix that exists.
-    for i in range(len(parts), 2, -1):
-        cand = "/".join(parts[:i])
-        try:
-            real = context.resolve_device(cand)
-        except DaemonError:
-            continue
-        return real, "/".join(parts[i:])
-    raise DaemonError(f"{mountable}: cannot parse btrfs subvolume", "EINVAL")
 
 
 def is_mounted(dev: str) -> bool:
@@ -59,7 +40,7 @@ def is_mounted(dev: str) -> bool:
 def mkfs(fstype: str, device: str, blocksize: int | None = None, features: str | None = None,
          inode: int | None = None, sectorsize: int | None = None, label: str | None = None) -> None:
     """Make a filesystem of type ``fstype`` on ``device``."""
-    disp = devices.display(device)
+    disp = blockdev.display(device)
     if not _SAFE_FSTYPE.match(fstype):
         raise DaemonError(f"{fstype}: invalid filesystem type", "EINVAL")
     extfs = fstype in EXTFS
@@ -78,7 +59,7 @@ def mkfs(fstype: str, device: str, blocksize: int | None = None, features: str |
         if blocksize <= 0 or blocksize & (blocksize - 1):
             raise DaemonError("block size must be > 0 and a power of 2", "EINVAL")
         if fstype in ("vfat", "msdos", "fat"):
-            ss = devices.sector_size(device)
+            ss = blockdev.sector_size(device)
             spc = blocksize // ss
             if not 1 <= spc <= 128:
                 raise DaemonError(
@@ -130,7 +111,7 @@ def mkfs(fstype: str, device: str, blocksize: int | None = None, features: str |
 
     argv.append(device)
     try:
-        devices.tool(argv, prefix=f"{fstype}: {disp}")
+        programs.run(argv, prefix=f"{fstype}: {disp}", c_locale=True, message="output")
     except DaemonError as e:
         if "command not found" in str(e):
             raise DaemonError(f"{fstype}: {disp}: mkfs: failed to execute mkfs.{fstype}: "
@@ -154,7 +135,7 @@ def mkswap(device: str, label: str | None = None, uuid: str | None = None) -> No
         argv += ["-L", label]
     if uuid is not None:
         argv += ["-U", uuid]
-    devices.tool([*argv, device], prefix=devices.display(device))
+    programs.run([*argv, device], prefix=blockdev.display(device), c_locale=True, message="output")
 
 
 @action("mkswap_L")
@@ -175,43 +156,40 @@ def mkswap_U(uuid: str, device: str) -> None:  # noqa: N802 - the action's name
 @action("vfs_type")
 def vfs_type(mountable: str) -> str:
     """The filesystem type blkid sees ("" if none)."""
-    dev, subvol = mountable_device(mountable)
-    if subvol is not None:
-        return "btrfs"
-    return devices.blkid_tag(dev, "TYPE")
+    return fsinfo.vfs_type(mountable)
 
 
 @action("vfs_label")
 def vfs_label(mountable: str) -> str:
     """The filesystem label ("" if none)."""
     dev, _ = mountable_device(mountable)
-    return devices.blkid_tag(dev, "LABEL")
+    return blockdev.blkid_tag(dev, "LABEL")
 
 
 @action("vfs_uuid")
 def vfs_uuid(mountable: str) -> str:
     """The filesystem UUID ("" if none)."""
     dev, _ = mountable_device(mountable)
-    return devices.blkid_tag(dev, "UUID")
+    return blockdev.blkid_tag(dev, "UUID")
 
 
 @action("get_e2label")
 def get_e2label(device: str) -> str:
     """Deprecated: vfs_label."""
-    return devices.blkid_tag(device, "LABEL")
+    return blockdev.blkid_tag(device, "LABEL")
 
 
 @action("get_e2uuid")
 def get_e2uuid(device: str) -> str:
     """Deprecated: vfs_uuid."""
-    return devices.blkid_tag(device, "UUID")
+    return blockdev.blkid_tag(device, "UUID")
 
 
 @action("set_label")
 def set_label(mountable: str, label: str) -> None:
     """Change the label with the tool of the filesystem's type."""
     dev, _ = mountable_device(mountable)
-    fstype = devices.blkid_tag(dev, "TYPE")
+    fstype = blockdev.blkid_tag(dev, "TYPE")
     n = len(label.encode())
     if fstype in EXTFS:
         if n > EXT_LABEL_MAX:
@@ -233,7 +211,8 @@ def set_label(mountable: str, label: str) -> None:
         argv = ["exfatlabel", dev, label]
     else:
         raise DaemonError(f"don't know how to set the label for '{fstype}' filesystems", "ENOTSUP")
-    devices.tool(argv, prefix=argv[0])
+    # btrfs's own message is the whole error, as libguestfs gives it.
+    programs.run(argv, prefix=None if fstype == "btrfs" else argv[0], c_locale=True, message="output")
 
 
 @action("set_e2label")
@@ -258,23 +237,23 @@ def _set_uuid_argv(fstype: str, dev: str, new: str | None, what: str) -> list[st
 @action("set_uuid")
 def set_uuid(device: str, uuid: str) -> None:
     """Change the filesystem UUID."""
-    fstype = devices.blkid_tag(device, "TYPE")
+    fstype = blockdev.blkid_tag(device, "TYPE")
     argv = _set_uuid_argv(fstype, device, uuid, "UUID")
-    devices.tool(argv, input=b"y\n")
+    programs.run(argv, input=b"y\n", c_locale=True, message="output")
 
 
 @action("set_uuid_random")
 def set_uuid_random(device: str) -> None:
     """Give the filesystem a new random UUID."""
-    fstype = devices.blkid_tag(device, "TYPE")
+    fstype = blockdev.blkid_tag(device, "TYPE")
     argv = _set_uuid_argv(fstype, device, None, "random UUID")
-    devices.tool(argv, input=b"y\n")
+    programs.run(argv, input=b"y\n", c_locale=True, message="output")
 
 
 @action("set_e2uuid")
 def set_e2uuid(device: str, uuid: str) -> None:
     """Deprecated: set an ext2/3/4 UUID ("random", "clear", "time" also accepted)."""
-    devices.tool(["tune2fs", "-f", "-U", uuid, device])
+    programs.run(["tune2fs", "-f", "-U", uuid, device], c_locale=True, message="output")
 
 
 # -- checking and resizing --------------------------------------------------------
@@ -298,7 +277,7 @@ def e2fsck(device: str, correct: bool | None = None, forceall: bool | None = Non
     if forceno:
         argv.append("-n")
     # 0: clean, 1: errors corrected; anything else is a failure.
-    devices.tool([*argv, device], ok=(0, 1), fold=True)
+    programs.run([*argv, device], ok=(0, 1), fold=True, c_locale=True, message="output")
 
 
 @action("e2fsck_f")
@@ -310,14 +289,14 @@ def e2fsck_f(device: str) -> None:
 def _fsck_if_unmounted(device: str) -> None:
     """resize2fs wants a freshly checked filesystem unless it is mounted (online resize)."""
     if not is_mounted(device):
-        devices.tool(["e2fsck", "-fy", device], ok=(0, 1), fold=True)
+        programs.run(["e2fsck", "-fy", device], ok=(0, 1), fold=True, c_locale=True, message="output")
 
 
 @action("resize2fs")
 def resize2fs(device: str) -> None:
     """Grow or shrink an ext2/3/4 filesystem to fill its device."""
     _fsck_if_unmounted(device)
-    devices.tool(["resize2fs", device])
+    programs.run(["resize2fs", device], c_locale=True, message="output")
 
 
 @action("resize2fs_size")
@@ -326,14 +305,14 @@ def resize2fs_size(device: str, size: int) -> None:
     if size % 1024:
         raise DaemonError(f"{size}: size must be a round number of kilobytes", "EINVAL")
     _fsck_if_unmounted(device)
-    devices.tool(["resize2fs", device, f"{size // 1024}K"])
+    programs.run(["resize2fs", device, f"{size // 1024}K"], c_locale=True, message="output")
 
 
 @action("resize2fs_M")
 def resize2fs_M(device: str) -> None:  # noqa: N802 - the action's name
     """Shrink an ext2/3/4 filesystem to its minimum size."""
     _fsck_if_unmounted(device)
-    devices.tool(["resize2fs", "-M", device])
+    programs.run(["resize2fs", "-M", device], c_locale=True, message="output")
 
 
 @action("fsck")
@@ -341,17 +320,13 @@ def fsck(fstype: str, device: str) -> int:
     """``fsck -a -t fstype device``; the exit status is the result, not an error."""
     if not _SAFE_FSTYPE.match(fstype):
         raise DaemonError(f"{fstype}: invalid filesystem type", "EINVAL")
-    try:
-        cp = subprocess.run(["fsck", "-a", "-t", fstype, device], capture_output=True)
-    except FileNotFoundError:
-        raise DaemonError("fsck: command not found in the appliance", "ENOENT") from None
-    return cp.returncode
+    return programs.run(["fsck", "-a", "-t", fstype, device], check=False).returncode
 
 
 @action("zerofree")
 def zerofree(device: str) -> None:
     """Zero the unused blocks of an (unmounted) ext2/3/4 filesystem."""
-    devices.tool(["zerofree", device], prefix=devices.display(device))
+    programs.run(["zerofree", device], prefix=blockdev.display(device), c_locale=True, message="output")
 
 
 # -- reports ------------------------------------------------------------------------
@@ -360,23 +335,7 @@ def zerofree(device: str) -> None:
 @action("tune2fs_l")
 def tune2fs_l(device: str) -> list[tuple[str, str]]:
     """The ext2/3/4 superblock as ``tune2fs -l`` prints it, as key/value pairs."""
-    out = devices.tool(["tune2fs", "-l", device])
-    lines = out.splitlines()
-    if lines and (lines[0].startswith("tune2fs ") or lines[0].startswith("tune4fs ")):
-        lines = lines[1:]
-    pairs: list[tuple[str, str]] = []
-    for line in lines:
-        if not line:
-            continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            pairs.append((line, ""))
-            continue
-        value = value.lstrip()
-        if value in ("<none>", "<not available>", "(none)"):
-            value = ""
-        pairs.append((key, value))
-    return pairs
+    return fsinfo.tune2fs_l(device)
 
 
 _XFS_FIELDS: dict[str, tuple[str, str]] = {
@@ -420,7 +379,7 @@ def parse_xfs_info(out: str) -> dict[str, Any]:
     info: dict[str, Any] = {name: num(kv.get(key)) for name, key in _XFS_FIELDS.items()}
     mnt = heads.get("meta-data", "")
     if mnt.startswith("/dev/"):
-        mnt = devices.mountable_name(mnt)
+        mnt = blockdev.mountable_name(mnt)
     elif mnt == context.SYSROOT or mnt.startswith(context.SYSROOT + "/"):
         mnt = mnt[len(context.SYSROOT):] or "/"
     info["xfs_mntpoint"] = mnt
@@ -435,5 +394,5 @@ def parse_xfs_info(out: str) -> dict[str, Any]:
 @action("xfs_info")
 def xfs_info(pathordevice: str) -> dict[str, Any]:
     """Geometry of an XFS filesystem, by device or by a path on it."""
-    out = devices.tool(["xfs_info", pathordevice])
+    out = programs.out(["xfs_info", context.appliance_path(pathordevice)], c_locale=True, message="output")
     return parse_xfs_info(out)

@@ -1,16 +1,17 @@
 """Tuning, growing, repairing and measuring filesystems: tune2fs, the XFS
-admin tools, and the minimum size a filesystem can shrink to."""
+admin tools, and the minimum size a filesystem can shrink to (btrfs's from
+``daemon/lib/btrfs.py``)."""
 
 from __future__ import annotations
 
 import re
-import subprocess
 
 from .. import context
-from ..context import run
 from ..dispatch import action
 from ..errors import DaemonError
-from .filesystems import tune2fs_l, vfs_type
+from ..lib import btrfs
+from ..lib.fsinfo import mountable_device, tune2fs_l, vfs_type
+from ..lib.programs import run
 
 _ERROR_BEHAVIOURS = ("continue", "remount-ro", "panic")
 
@@ -100,7 +101,7 @@ def xfs_repair(device: str, forcelogzero: bool = False, nomodify: bool = False,
     for flag, dev in (("-l", logdev), ("-r", rtdev)):
         if dev is not None:
             argv += [flag, context.resolve_device(dev)]
-    cp = subprocess.run(argv + [device], capture_output=True)
+    cp = run(argv + [context.appliance_path(device)], check=False)
     if cp.returncode in (0, 1):
         return cp.returncode
     msg = (cp.stderr or cp.stdout).decode("utf-8", "replace").strip()
@@ -109,11 +110,13 @@ def xfs_repair(device: str, forcelogzero: bool = False, nomodify: bool = False,
 
 @action("vfs_minimum_size")
 def vfs_minimum_size(mountable: str) -> int:
-    """The smallest size (bytes) the filesystem could be shrunk to (ext2/3/4)."""
+    """The smallest size (bytes) the filesystem could be shrunk to (ext2/3/4;
+    btrfs, which must be mounted)."""
     fstype = vfs_type(mountable)
+    if fstype == "btrfs":
+        return btrfs.minimum_size(mountable_device(mountable)[0])
     if not fstype.startswith("ext"):
-        raise DaemonError(f"{fstype or 'unknown'}: minimum size is not supported for this "
-                          "filesystem type", "ENOTSUP")
+        raise DaemonError(f"don't know how to get minimum size of '{fstype}' filesystems", "ENOTSUP")
     out = run(["resize2fs", "-P", mountable]).stdout.decode("utf-8", "replace")
     m = re.search(r"Estimated minimum size of the filesystem:\s*(\d+)", out)
     if m is None:

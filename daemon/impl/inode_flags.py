@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import re
 
-from ..context import run
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import _syscall, real
+from ..lib.guestroot import real, syscall
+from ..lib.programs import run
 
-#: Flag letters chattr(1) knows (not all can be set on every file).
-_FLAG_LETTERS = re.compile(r"[A-Za-z]*")
+#: What can name an inode flag (chattr(1) decides which letters it knows).
+_FLAG_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _lsattr(file: str, *opts: str) -> str:
-    _syscall(os.lstat, file)
+    syscall(os.lstat, file)
     return run(["lsattr", "-d", *opts, "--", real(file)]).stdout.decode("utf-8", "surrogateescape")
 
 
@@ -30,12 +30,15 @@ def get_e2attrs(file: str) -> str:
 @action("set_e2attrs")
 def set_e2attrs(file: str, attrs: str, clear: bool = False) -> None:
     """Set (or with ``clear``, clear) the inode flags named by letters; others unchanged."""
-    if not _FLAG_LETTERS.fullmatch(attrs):
-        raise DaemonError(f"{attrs}: inode flags must be letters (see get_e2attrs)", "EINVAL")
+    bad = next((c for c in attrs if not _FLAG_LETTER.fullmatch(c)), None)
+    if bad is not None:
+        raise DaemonError(f"unknown file attribute '{bad}'", "EINVAL")
     if not attrs:
         return
-    _syscall(os.lstat, file)
-    run(["chattr", ("-" if clear else "+") + attrs, "--", real(file)])
+    syscall(os.lstat, file)
+    # chattr itself refuses letters it does not know, as under libguestfs.
+    run(["chattr", ("-" if clear else "+") + attrs, "--", real(file)],
+        message="output", prefix=f"chattr: {file}")
 
 
 @action("get_e2generation")
@@ -53,5 +56,5 @@ def set_e2generation(file: str, generation: int) -> None:
     """Set the inode's generation number (``chattr -v``)."""
     if not 0 <= generation < 2**32:
         raise DaemonError(f"{generation}: the generation must be between 0 and 2^32-1", "EINVAL")
-    _syscall(os.lstat, file)
+    syscall(os.lstat, file)
     run(["chattr", "-v", str(generation), "--", real(file)])

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from . import devices
-from .content import elf_arch
+from ..lib import blockdev, fslist
+from ..lib.elf import elf_arch
+from ..lib.programs import run
 
 #: os-release ``ID`` → libguestfs's distro name.
 _DISTROS = {
@@ -229,7 +229,7 @@ def _resolve_spec(spec: str) -> str | None:
     if not sep or tag not in ("UUID", "LABEL", "PARTUUID", "PARTLABEL"):
         return None
     env = dict(os.environ, BLKID_FILE="/dev/null")
-    cp = subprocess.run(["findfs", f"{tag}={value.strip(chr(34))}"], capture_output=True, env=env)
+    cp = run(["findfs", f"{tag}={value.strip(chr(34))}"], env=env, check=False)
     if cp.returncode != 0:
         return None
     return context.canonical_device(cp.stdout.decode().strip())
@@ -237,7 +237,7 @@ def _resolve_spec(spec: str) -> str | None:
 
 def _mount_ro(dev: str, where: str) -> bool:
     os.makedirs(where, exist_ok=True)
-    cp = subprocess.run(["mount", "-o", "ro", dev, where], capture_output=True)
+    cp = run(["mount", "-o", "ro", dev, where], check=False)
     return cp.returncode == 0
 
 
@@ -249,7 +249,7 @@ def inspect_os() -> list[str]:
     names: list[str] = []
     where = tempfile.mkdtemp(prefix="fs-", dir=_ensure_dir())
     try:
-        for name, fstype in devices.list_filesystems():
+        for name, fstype in fslist.list_filesystems():
             if fstype in ("unknown", "swap") or name.startswith("btrfsvol:"):
                 continue
             dev = context.resolve_device(name)
@@ -257,10 +257,10 @@ def inspect_os() -> list[str]:
                 continue
             try:
                 if _is_linux_root(where):
-                    roots[devices.kname(dev)] = _describe(where)
+                    roots[blockdev.kname(dev)] = _describe(where)
                     names.append(context.canonical_device(dev))
             finally:
-                subprocess.run(["umount", where], capture_output=True)
+                run(["umount", where], check=False)
     finally:
         os.rmdir(where)
     _ROOTS, _ROOT_NAMES = roots, names
@@ -275,7 +275,7 @@ def _ensure_dir() -> str:
 def _root(root: str) -> _OS:
     if _ROOTS is None:
         raise DaemonError("no inspection data: call guestfs_inspect_os first", "EINVAL")
-    info = _ROOTS.get(devices.kname(root)) if root.startswith("/dev/") else None
+    info = _ROOTS.get(blockdev.kname(root)) if root.startswith("/dev/") else None
     if info is None:
         raise DaemonError(f"{context.canonical_device(root) if root.startswith('/dev/') else root}: "
                           "root device not found: only call this function with a root device "

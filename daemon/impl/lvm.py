@@ -1,118 +1,22 @@
 """LVM2: physical volumes, volume groups and logical volumes.
 
-Everything runs through the one ``lvm`` binary.  The appliance has no udev:
-its lvm.conf (written by ``appliance/prepare.py``) makes LVM create the
-/dev/mapper and /dev/VG/LV nodes itself, and the same settings are passed
-on the command line here so the daemon also works with a stock lvm.conf.
-Logical volumes are named /dev/VG/LV; see ``devices.dm_lv_name`` for the
-mapping from device-mapper nodes.
+Everything runs through the one ``lvm`` binary with the settings of an
+appliance without udev (``daemon/lib/lvm.py``, which also holds the reports
+and the cheap "is there any LVM?" test).  Logical volumes are named
+/dev/VG/LV; see ``blockdev.dm_lv_name`` for the mapping from device-mapper
+nodes.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from . import devices
-
-#: Settings for running without udev, lvmetad or dmeventd.
-LVM_CONFIG = ("devices/obtain_device_list_from_udev=0 activation/udev_sync=0 "
-              "activation/udev_rules=0 activation/verify_udev_operations=0 "
-              "activation/monitoring=0 global/use_lvmpolld=0 backup/backup=0 backup/archive=0")
-
-
-def lvm(*args: str, prefix: str | None = None, ok: tuple[int, ...] = (0,)) -> str:
-    """Run an lvm subcommand with the appliance settings; errors as lvm prints them."""
-    sub, rest = args[0], list(args[1:])
-    return devices.tool(["lvm", sub, "--config", LVM_CONFIG, *rest], prefix=prefix, ok=ok)
-
-
-def _report(cmd: str, fields: list[str], *extra: str) -> list[list[str]]:
-    """Rows of an lvm report (pvs/vgs/lvs) with the given fields, sizes in bytes.
-
-    JSON output: no separator can clash with names, tags or empty columns.
-    """
-    out = lvm(cmd, "--reportformat", "json", "--units", "b", "--nosuffix",
-              "-o", ",".join(fields), *extra)
-    try:
-        doc = json.loads(out)
-    except ValueError:
-        raise DaemonError(f"{cmd}: cannot parse lvm's report") from None
-    rows = []
-    for section in doc.get("report", []):
-        for items in section.values():
-            for item in items:
-                vals = [str(v) for v in item.values()]
-                if len(vals) == len(fields):
-                    rows.append(vals)
-    return rows
-
-
-def _has_pv_label(dev: str) -> bool:
-    """True if one of the first four 512-byte sectors holds an LVM2 PV label."""
-    try:
-        fd = os.open(dev, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        head = os.pread(fd, 2048, 0)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-    return any(head[o:o + 8] == b"LABELONE" and head[o + 24:o + 32] == b"LVM2 001"
-               for o in range(0, len(head) - 31, 512))
-
-
-def lvm_present() -> bool:
-    """Cheap test for any LVM at all: an LVM mapping, or a PV label on some device.
-
-    Every lvm run costs a few tenths of a second under TCG; this reads a
-    couple of KiB per device instead, so the common no-LVM case stays fast.
-    """
-    if not _have_lvm():
-        return False
-    sysblock = context.SYS_BLOCK
-    root = context.appliance_root_disk()
-    try:
-        names = os.listdir(sysblock)
-    except OSError:
-        return True
-    for name in names:
-        if name == root or name.startswith(("ram", "zram", "sr")):
-            continue
-        if name.startswith("dm-"):
-            try:
-                with open(os.path.join(sysblock, name, "dm", "uuid")) as f:
-                    if f.read().startswith("LVM-"):
-                        return True
-            except OSError:
-                pass
-        for dev in [name, *context.list_partitions_of(name)]:
-            if _has_pv_label(devices.dev_node(dev)):
-                return True
-    return False
-
-
-def lv_paths() -> list[str]:
-    """Every user-visible logical volume as /dev/VG/LV (active or not), sorted."""
-    if not lvm_present():
-        return []
-    try:
-        rows = _report("lvs", ["vg_name", "lv_name"], "-S", "lv_role=public")
-    except DaemonError:
-        return []
-    return sorted(f"/dev/{vg}/{lv}" for vg, lv in rows)
-
-
-def _have_lvm() -> bool:
-    """True if the lvm program is on PATH."""
-    return any(os.access(os.path.join(d, "lvm"), os.X_OK)
-               for d in os.environ.get("PATH", "/usr/sbin:/sbin").split(":"))
+from ..lib import blockdev, programs
+from ..lib.lvm import lv_paths, lvm, lvm_present, report
 
 
 def _int(v: str) -> int:
@@ -139,7 +43,7 @@ def pvs() -> list[str]:
     """Physical volumes by device name."""
     if not lvm_present():
         return []
-    return [r[0] for r in _report("pvs", ["pv_name"])]
+    return [r[0] for r in report("pvs", ["pv_name"])]
 
 
 @action("vgs")
@@ -147,7 +51,7 @@ def vgs() -> list[str]:
     """Volume group names."""
     if not lvm_present():
         return []
-    return [r[0] for r in _report("vgs", ["vg_name"])]
+    return [r[0] for r in report("vgs", ["vg_name"])]
 
 
 @action("lvs")
@@ -174,7 +78,7 @@ _STRING_FIELDS = {"pv_name", "pv_fmt", "pv_attr", "pv_tags", "vg_name", "vg_fmt"
 def _structs(cmd: str, fields: list[str], *extra: str) -> list[dict[str, Any]]:
     """lvm report rows as dicts with the struct's field types."""
     out = []
-    for row in _report(cmd, fields, *extra):
+    for row in report(cmd, fields, *extra):
         d: dict[str, Any] = {}
         for name, v in zip(fields, row):
             if name.endswith("_uuid"):
@@ -194,7 +98,7 @@ def pvs_full() -> list[dict[str, Any]]:
     """Physical volumes with every field of the lvm_pv struct."""
     rows = _structs("pvs", _PV_FIELDS)
     for r in rows:
-        r["pv_name"] = devices.mountable_name(r["pv_name"])
+        r["pv_name"] = blockdev.mountable_name(r["pv_name"])
     return rows
 
 
@@ -291,11 +195,11 @@ def _remove_stale_mappings() -> None:
             continue
         if not uuid.startswith("LVM-") or os.listdir(os.path.join(sysblock, k, "holders")):
             continue
-        lv = devices.dm_lv_name(devices.dev_node(k))
+        lv = blockdev.dm_lv_name(blockdev.dev_node(k))
         if lv in known:
             continue
         try:
-            devices.tool(["dmsetup", "remove", name])
+            programs.run(["dmsetup", "remove", name], c_locale=True, message="output")
         except DaemonError:
             continue
         if lv:
@@ -370,14 +274,14 @@ def lvresize_free(lv: str, percent: int) -> None:
 @action("pvresize")
 def pvresize(device: str) -> None:
     """Resize a physical volume to its device's size."""
-    lvm("pvresize", device, prefix=devices.display(device))
+    lvm("pvresize", device, prefix=blockdev.display(device))
 
 
 @action("pvresize_size")
 def pvresize_size(device: str, size: int) -> None:
     """Resize a physical volume to ``size`` bytes."""
     lvm("pvresize", "--yes", "--setphysicalvolumesize", f"{size}b", device,
-        prefix=devices.display(device))
+        prefix=blockdev.display(device))
 
 
 @action("lvrename")
@@ -404,7 +308,7 @@ def lvm_canonical_lv_name(lvname: str) -> str:
         os.stat(lvname)
     except OSError as e:
         raise DaemonError(f"stat: {lvname}: {e.strerror}", e.errno) from None
-    name = devices.dm_lv_name(lvname)
+    name = blockdev.dm_lv_name(lvname)
     if name is None:
         raise DaemonError(f"{lvname}: not a logical volume", "EINVAL")
     return name
@@ -412,7 +316,7 @@ def lvm_canonical_lv_name(lvname: str) -> str:
 
 def _uuid_of(cmd: str, field: str, target: str) -> str:
     """One UUID column of an lvm report about a single object."""
-    rows = _report(cmd, [field], target)
+    rows = report(cmd, [field], target)
     if not rows:
         raise DaemonError(f"{target}: no {field} reported by lvm", "EINVAL")
     return rows[0][0]
@@ -440,7 +344,7 @@ def lvuuid(device: str) -> str:
 def vglvuuids(vgname: str) -> list[str]:
     """UUIDs of the logical volumes in a group."""
     try:
-        return [r[0] for r in _report("lvs", ["lv_uuid"], vgname)]
+        return [r[0] for r in report("lvs", ["lv_uuid"], vgname)]
     except DaemonError as e:
         raise DaemonError(f"{vgname}: {e}") from None
 
@@ -449,7 +353,7 @@ def vglvuuids(vgname: str) -> list[str]:
 def vgpvuuids(vgname: str) -> list[str]:
     """UUIDs of the physical volumes in a group."""
     try:
-        return [r[0] for r in _report("vgs", ["pv_uuid"], vgname)]
+        return [r[0] for r in report("vgs", ["pv_uuid"], vgname)]
     except DaemonError as e:
         raise DaemonError(f"{vgname}: {e}") from None
 

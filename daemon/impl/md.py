@@ -9,9 +9,9 @@ import os
 import re
 
 from .. import context
-from ..context import run
 from ..dispatch import action
 from ..errors import DaemonError
+from ..lib.programs import run
 
 #: RAID levels md_create accepts (mdadm's own names and numbers).
 _LEVELS = frozenset({"linear", "raid0", "0", "stripe", "raid1", "1", "mirror", "raid4", "4",

@@ -11,9 +11,9 @@ import os
 import signal
 import threading
 
-from ..context import run
 from ..dispatch import action
 from ..errors import DaemonError
+from ..lib.programs import run
 
 #: Time left for the reply to go out before the daemon stops.
 EXIT_DELAY = 0.2

@@ -4,19 +4,23 @@ extra mountpoints, finding filesystems by label or UUID, and the
 
 Guest paths are relative to the sysroot (``/`` is ``context.SYSROOT``);
 devices are returned as /dev/sd* and logical volumes as /dev/VG/LV.
-Device helpers are in ``devices.py``, filesystems in ``filesystems.py``.
+Device helpers are in ``daemon/lib/blockdev.py``, filesystems in ``filesystems.py``.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import time
+
+from guestfs.actions.kinds import GuestPath
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from . import devices, filesystems
+from ..lib import blockdev
+from ..lib.fsinfo import mountable_device
+from ..lib.guestroot import real
+from ..lib.programs import run
 
 
 def guest_path(real: str) -> str:
@@ -37,10 +41,10 @@ def sysroot_mounts() -> list[tuple[str, str]]:
 
 def _mount(options: str, vfstype: str | None, mountable: str, mountpoint: str) -> None:
     """Shared body of the mount calls: check the mountpoint, then run mount(8)."""
-    mp = context.sysroot_path(mountpoint)
+    mp = real(mountpoint, follow=True)
     if not os.path.isdir(mp):
         raise DaemonError(f"mount: {mountpoint}: mount point is not a directory", "ENOTDIR")
-    dev, subvol = filesystems.mountable_device(mountable)
+    dev, subvol = mountable_device(mountable)
     if subvol is not None:
         options = f"{options},subvol={subvol}" if options else f"subvol={subvol}"
     argv = ["mount"]
@@ -49,7 +53,7 @@ def _mount(options: str, vfstype: str | None, mountable: str, mountpoint: str) -
     if vfstype:
         argv += ["-t", vfstype]
     argv += [dev, mp]
-    cp = subprocess.run(argv, capture_output=True)
+    cp = run(argv, check=False)
     if cp.returncode != 0:
         err = (cp.stderr or cp.stdout).decode("utf-8", "replace").rstrip()
         raise DaemonError(f"mount exited with status {cp.returncode}: {err}")
@@ -79,13 +83,6 @@ def mount_vfs(options: str, vfstype: str, mountable: str, mountpoint: str) -> No
     _mount(options, vfstype, mountable, mountpoint)
 
 
-def _shown(target: str) -> str:
-    """How an umount target is named in messages: guest path or caller's device name."""
-    if target.startswith("/dev/"):
-        return devices.display(target)
-    return guest_path(target)
-
-
 @action("umount")
 def umount(pathordevice: str, force: bool | None = None, lazyunmount: bool | None = None) -> None:
     """Unmount a filesystem given by its mountpoint or its device."""
@@ -94,16 +91,17 @@ def umount(pathordevice: str, force: bool | None = None, lazyunmount: bool | Non
         argv.append("-f")
     if lazyunmount:
         argv.append("-l")
-    cp = subprocess.run([*argv, pathordevice], capture_output=True)
+    cp = run([*argv, context.appliance_path(pathordevice)], check=False)
     if cp.returncode != 0:
         err = (cp.stderr or cp.stdout).decode("utf-8", "replace").rstrip()
-        raise DaemonError(f"{_shown(pathordevice)}: {err}")
+        shown = pathordevice if isinstance(pathordevice, GuestPath) else blockdev.display(pathordevice)
+        raise DaemonError(f"{shown}: {err}")
 
 
 def _umount_one(mp: str) -> None:
     """Unmount one mountpoint, retrying once when it is briefly busy."""
     for attempt in range(2):
-        cp = subprocess.run(["umount", mp], capture_output=True)
+        cp = run(["umount", mp], check=False)
         if cp.returncode == 0:
             return
         err = (cp.stderr or cp.stdout).decode("utf-8", "replace").rstrip()
@@ -141,13 +139,13 @@ def internal_autosync() -> None:
 @action("mounts")
 def mounts() -> list[str]:
     """Devices mounted under the sysroot, in mount order."""
-    return [devices.mountable_name(src) for src, _ in sysroot_mounts()]
+    return [blockdev.mountable_name(src) for src, _ in sysroot_mounts()]
 
 
 @action("mountpoints")
 def mountpoints() -> list[tuple[str, str]]:
     """Mounted device → guest mountpoint."""
-    return [(devices.mountable_name(src), guest_path(mp)) for src, mp in sysroot_mounts()]
+    return [(blockdev.mountable_name(src), guest_path(mp)) for src, mp in sysroot_mounts()]
 
 
 @action("mkmountpoint")
@@ -177,18 +175,18 @@ def is_lv(mountable: str) -> bool:
     """True if the mountable is an LVM logical volume."""
     if mountable.startswith("btrfsvol:"):
         return False
-    return devices.dm_lv_name(mountable) is not None
+    return blockdev.dm_lv_name(mountable) is not None
 
 
 def _findfs(tag: str, value: str) -> str:
     """The device whose filesystem has ``tag=value`` (no blkid cache)."""
     env = dict(os.environ, BLKID_FILE="/dev/null", LC_ALL="C")
-    cp = subprocess.run(["findfs", f"{tag}={value}"], capture_output=True, env=env)
+    cp = run(["findfs", f"{tag}={value}"], env=env, check=False)
     if cp.returncode != 0:
         err = (cp.stderr or cp.stdout).decode("utf-8", "replace").rstrip()
         raise DaemonError(f"findfs exited with status {cp.returncode}: {err}", "ENOENT")
     dev = cp.stdout.decode("utf-8", "surrogateescape").strip()
-    return devices.mountable_name(dev)
+    return blockdev.mountable_name(dev)
 
 
 @action("findfs_uuid")
@@ -220,14 +218,14 @@ def remount(mountpoint: str, rw: bool | None = None) -> None:
     """Make a mounted filesystem read-write or read-only (``rw`` must be given)."""
     if rw is None:
         raise DaemonError("parameter 'rw' must be specified", "EINVAL")
-    mp = context.sysroot_path(mountpoint)
-    context.run(["mount", "-o", "remount," + ("rw" if rw else "ro"), mp])
+    mp = real(mountpoint, follow=True)
+    run(["mount", "-o", "remount," + ("rw" if rw else "ro"), mp])
 
 
 @action("mount_loop")
 def mount_loop(file: str, mountpoint: str) -> None:
     """Mount a filesystem image held in a guest file (through a loop device)."""
-    image = context.sysroot_path(file)
+    image = real(file, follow=True)
     if not os.path.isfile(image):
         raise DaemonError(f"{file}: not a regular file (or not found)", "ENOENT")
     _mount("loop", None, image, mountpoint)
@@ -245,4 +243,4 @@ def fstrim(mountpoint: str, offset: int | None = None, length: int | None = None
                 raise DaemonError(f"{what} cannot be negative", "EINVAL")
             argv += [flag, str(value)]
     os.sync()
-    context.run(argv + [context.sysroot_path(mountpoint)])
+    run(argv + [real(mountpoint, follow=True)])

@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import _syscall, err_text, open_guest, oserr, real, run_program, sysroot
+from ..lib.guestroot import open_guest, real, syscall, sysroot
+from ..lib.programs import DEVNULL, err_text, run
 
 #: The characters mkstemp(3) puts in place of the template's X's.
 _TEMPLATE_CHARS = string.ascii_letters + string.digits
@@ -23,7 +24,7 @@ _TRIES = 100
 @action("rename")
 def rename(oldpath: str, newpath: str) -> None:
     """Rename a file or directory within the guest (rename(2): no copying)."""
-    _syscall(os.rename, oldpath, newpath, what=("rename",), after=(newpath,))
+    syscall(os.rename, oldpath, newpath, what=("rename",), after=(newpath,))
 
 
 def _from_template(tmpl: str, suffix: str, make: Callable[[str], None]) -> str:
@@ -40,7 +41,7 @@ def _from_template(tmpl: str, suffix: str, make: Callable[[str], None]) -> str:
         except FileExistsError:
             continue
         except OSError as e:
-            raise oserr(e, tmpl) from None
+            raise DaemonError.from_oserror(e, tmpl) from None
     raise DaemonError(f"{tmpl}: no unused name found", "EEXIST")
 
 
@@ -68,11 +69,11 @@ def _fallocate(path: str, length: int) -> None:
     try:
         fd = open_guest(path, os.O_WRONLY | os.O_CREAT, 0o666)
     except OSError as e:
-        raise oserr(e, "open", path) from None
+        raise DaemonError.from_oserror(e, "open", path) from None
     try:
         os.posix_fallocate(fd, 0, length)
     except OSError as e:
-        raise oserr(e, path) from None
+        raise DaemonError.from_oserror(e, path) from None
     finally:
         os.close(fd)
 
@@ -100,8 +101,8 @@ def get_umask() -> int:
 @action("mklost_and_found")
 def mklost_and_found(mountpoint: str) -> None:
     """Make the ``lost+found`` directory that e2fsck uses, at a filesystem's top."""
-    st = _syscall(os.stat, mountpoint)
+    st = syscall(os.stat, mountpoint)
     del st  # only its existence is checked; mklost+found says the rest
-    cp = run_program(["mklost+found"], cwd=real(mountpoint))
+    cp = run(["mklost+found"], stdin=DEVNULL, cwd=real(mountpoint), check=False)
     if cp.returncode != 0:
         raise DaemonError(f"mklost+found: {mountpoint}: {err_text(cp) or 'command failed'}")

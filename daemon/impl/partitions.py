@@ -2,24 +2,22 @@
 attributes (bootable flag, MBR type byte, GPT type/GUID/name/attributes).
 
 Changes go through parted, sfdisk and sgdisk like libguestfs; MBR and GPT
-tables are read here directly (one read of a few sectors instead of a tool
-run, which matters under TCG), other table kinds through ``parted -m``.
-After every change the kernel's view is re-synchronised and the partition
-nodes are waited for (there is no udev: see ``devices.settle``).
-Device helpers live in ``devices.py``.
+tables are read directly (``daemon/lib/parttable.py``: one read of a few
+sectors instead of a tool run, which matters under TCG), other table kinds
+through ``parted -m``.  After every change the kernel's view is
+re-synchronised and the partition nodes are waited for (there is no udev:
+see ``blockdev.settle``).  Device helpers live in ``daemon/lib/blockdev.py``.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import struct
-import uuid as uuidlib
-from dataclasses import dataclass, field
 
 from ..dispatch import action
 from ..errors import DaemonError
-from . import devices
+from ..lib import blockdev, programs
+from ..lib.parttable import MBR_EXTENDED, Entry, Table, read_table
 
 #: libguestfs's names for partition table types → parted's.
 PARTTYPES = {
@@ -32,122 +30,6 @@ PRLOGEX = {"p": "primary", "primary": "primary", "l": "logical", "logical": "log
 #: GPT type of an EFI system partition: what parted's "boot" flag means on GPT.
 ESP_GUID = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
 _GUID_RE = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
-_MBR_EXTENDED = (0x05, 0x0F, 0x85)
-
-
-# -- reading tables -----------------------------------------------------------
-
-
-@dataclass
-class Entry:
-    """One partition as found in the table (sectors in logical-sector units)."""
-
-    num: int
-    start: int
-    sectors: int
-    mbr_type: int = 0
-    bootable: bool = False
-    gpt_type: str = ""
-    gpt_guid: str = ""
-    gpt_attrs: int = 0
-    name: str = ""
-
-
-@dataclass
-class Table:
-    """A disk's MBR or GPT partition table."""
-
-    kind: str
-    sector_size: int
-    entries: dict[int, Entry] = field(default_factory=dict)
-    disk_guid: str = ""
-
-    def get(self, num: int) -> Entry | None:
-        """The entry numbered ``num``, or None."""
-        return self.entries.get(num)
-
-
-def _guid(b: bytes) -> str:
-    """A GPT on-disk GUID (mixed endian) as upper-case text."""
-    return str(uuidlib.UUID(bytes_le=b)).upper()
-
-
-def _looks_like_boot_sector(s0: bytes) -> bool:
-    """True for a FAT/NTFS volume boot record, which also ends in 55 AA."""
-    return s0[3:11] == b"NTFS    " or s0[54:59] == b"FAT12" or s0[54:59] == b"FAT16" \
-        or s0[82:87] == b"FAT32" or s0[3:11] == b"EXFAT   "
-
-
-def read_table(dev: str) -> Table | None:
-    """Parse the MBR or GPT of a disk; None for anything else (parted handles those)."""
-    ss = devices.sector_size(dev)
-    fd = os.open(dev, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        s0 = os.pread(fd, 512, 0)
-        if len(s0) < 512 or s0[510:512] != b"\x55\xaa":
-            return None
-        raw = [struct.unpack_from("<B3xB3xII", s0, 446 + 16 * i) for i in range(4)]
-        if any(e[0] not in (0, 0x80) for e in raw):
-            return None
-        if any(e[1] == 0xEE for e in raw):
-            hdr = os.pread(fd, 92, ss)
-            if hdr[:8] != b"EFI PART":
-                return None
-            return _read_gpt(fd, hdr, ss)
-        if _looks_like_boot_sector(s0):
-            return None
-        return _read_mbr(fd, raw, ss)
-    finally:
-        os.close(fd)
-
-
-def _read_gpt(fd: int, hdr: bytes, ss: int) -> Table:
-    """The entries of a GPT whose header (at LBA 1) is ``hdr``."""
-    disk_guid = _guid(hdr[56:72])
-    entries_lba, count, size = struct.unpack_from("<QII", hdr, 72)
-    count = min(count, 1024)
-    t = Table("gpt", ss, disk_guid=disk_guid)
-    if size < 128:
-        return t
-    data = os.pread(fd, count * size, entries_lba * ss)
-    for i in range(min(count, len(data) // size)):
-        e = data[i * size:(i + 1) * size]
-        if e[:16] == bytes(16):
-            continue
-        first, last, attrs = struct.unpack_from("<QQQ", e, 32)
-        name = e[56:128].decode("utf-16-le", "replace").split("\0", 1)[0]
-        t.entries[i + 1] = Entry(i + 1, first, last - first + 1, gpt_type=_guid(e[:16]),
-                                 gpt_guid=_guid(e[16:32]), gpt_attrs=attrs, name=name)
-    return t
-
-
-def _read_mbr(fd: int, raw: list[tuple[int, int, int, int]], ss: int) -> Table:
-    """Primary entries of an MBR plus the logical ones along the EBR chain."""
-    t = Table("msdos", ss)
-    ext_start = None
-    for i, (boot, ptype, start, n) in enumerate(raw):
-        if ptype == 0 or n == 0:
-            continue
-        t.entries[i + 1] = Entry(i + 1, start, n, mbr_type=ptype, bootable=boot == 0x80)
-        if ptype in _MBR_EXTENDED and ext_start is None:
-            ext_start = start
-    if ext_start is None:
-        return t
-    num, ebr, seen = 5, ext_start, set()
-    while ebr not in seen and len(seen) < 256:
-        seen.add(ebr)
-        sec = os.pread(fd, 512, ebr * ss)
-        if len(sec) < 512 or sec[510:512] != b"\x55\xaa":
-            break
-        (b0, t0, s0, n0), (_, t1, s1, n1) = (struct.unpack_from("<B3xB3xII", sec, 446 + 16 * j)
-                                             for j in range(2))
-        if t0 != 0 and n0 != 0:
-            t.entries[num] = Entry(num, ebr + s0, n0, mbr_type=t0, bootable=b0 == 0x80)
-            num += 1
-        if t1 == 0 or s1 == 0:
-            break
-        ebr = ext_start + s1
-    return t
 
 
 # -- running parted -------------------------------------------------------------
@@ -158,10 +40,10 @@ def parted(dev: str, *args: str, input: bytes | None = None) -> str:
     argv = ["parted", "-s", "--", dev, *args] if input is None else \
         ["parted", "---pretend-input-tty", "--", dev, *args]
     try:
-        return devices.tool(argv, input=input)
+        return programs.out(argv, input=input, c_locale=True, message="output")
     except DaemonError as e:
         msg = str(e)
-        disp = devices.display(dev)
+        disp = blockdev.display(dev)
         if disp != dev:
             msg = msg.replace(dev, disp)
         raise DaemonError(f"parted: {disp}: {msg}", "EINVAL") from None
@@ -171,7 +53,7 @@ def _parted_print(dev: str) -> tuple[str, list[list[str]]]:
     """``parted -m print`` in bytes: the table type and the partition lines' fields."""
     lines = [ln for ln in parted(dev, "unit", "b", "print").splitlines() if ln.strip()]
     if len(lines) < 2 or lines[0] != "BYT;":
-        raise DaemonError(f"parted: {devices.display(dev)}: unexpected output from parted")
+        raise DaemonError(f"parted: {blockdev.display(dev)}: unexpected output from parted")
     kind = lines[1].rstrip(";").split(":")[5]
     parts = [ln.rstrip(";").split(":") for ln in lines[2:]]
     return kind, parts
@@ -198,7 +80,7 @@ def _entry(dev: str, partnum: int) -> tuple[Table | None, Entry | None]:
 
 def _after_change(dev: str) -> None:
     """Wait for the kernel's partition nodes to match the new table."""
-    devices.settle(dev)
+    blockdev.settle(dev)
 
 
 # -- creating and changing tables --------------------------------------------
@@ -258,7 +140,8 @@ def part_resize(device: str, partnum: int, endsect: int) -> None:
 @action("part_expand_gpt")
 def part_expand_gpt(device: str) -> None:
     """Move the GPT backup structures to the end of a grown disk."""
-    devices.tool(["sgdisk", "-e", device], prefix=f"sgdisk: {devices.display(device)}")
+    programs.run(["sgdisk", "-e", device], prefix=f"sgdisk: {blockdev.display(device)}",
+                 c_locale=True, message="output")
     _after_change(device)
 
 
@@ -294,18 +177,18 @@ def part_get_parttype(device: str) -> str:
 @action("part_to_dev")
 def part_to_dev(partition: str) -> str:
     """The disk a partition is on (/dev/sda1 → /dev/sda)."""
-    disk = devices.parent_disk(partition)
+    disk = blockdev.parent_disk(partition)
     if disk is None:
         raise DaemonError("device name is not a partition", "EINVAL")
-    return devices.dev_node(disk)
+    return blockdev.dev_node(disk)
 
 
 @action("part_to_partnum")
 def part_to_partnum(partition: str) -> int:
     """The partition number (/dev/sda1 → 1)."""
-    if devices.parent_disk(partition) is None:
+    if blockdev.parent_disk(partition) is None:
         raise DaemonError("device name is not a partition", "EINVAL")
-    with open(os.path.join(devices.sys_class_block(devices.kname(partition)), "partition")) as f:
+    with open(os.path.join(blockdev.sys_class_block(blockdev.kname(partition)), "partition")) as f:
         return int(f.read().strip())
 
 
@@ -363,7 +246,7 @@ def part_get_mbr_id(device: str, partnum: int) -> int:
         last = max([4, *t.entries])
         why = "partition is unused" if 1 <= partnum <= last else \
             f"partition table contains only {last} partitions"
-        raise DaemonError(f"sfdisk exited with status 1: sfdisk: {devices.display(device)}: "
+        raise DaemonError(f"sfdisk exited with status 1: sfdisk: {blockdev.display(device)}: "
                           f"partition {partnum}: {why}", "EINVAL")
     return e.mbr_type
 
@@ -373,8 +256,8 @@ def part_set_mbr_id(device: str, partnum: int, idbyte: int) -> None:
     """Change the MBR partition type byte."""
     if not 0 <= idbyte <= 255:
         raise DaemonError(f"{idbyte}: MBR partition type must be in the range 0..255", "EINVAL")
-    devices.tool(["sfdisk", "--no-reread", "--no-tell-kernel", "--part-type", device,
-                  str(partnum), f"{idbyte:x}"], prefix="sfdisk --part-type")
+    programs.run(["sfdisk", "--no-reread", "--no-tell-kernel", "--part-type", device,
+                  str(partnum), f"{idbyte:x}"], prefix="sfdisk --part-type", c_locale=True, message="output")
     _after_change(device)
 
 
@@ -388,15 +271,15 @@ def part_get_mbr_part_type(device: str, partnum: int) -> str:
     if t.kind == "msdos":
         if partnum > 4:
             return "logical"
-        if e.mbr_type in _MBR_EXTENDED:
+        if e.mbr_type in MBR_EXTENDED:
             return "extended"
     return "primary"
 
 
 def _sgdisk_info(device: str, partnum: int) -> dict[str, str]:
     """``sgdisk -i`` fields for tables that are not GPT (sgdisk converts in memory)."""
-    out = devices.tool(["sgdisk", "-i", str(partnum), device],
-                       prefix=f"sgdisk: {devices.display(device)}")
+    out = programs.out(["sgdisk", "-i", str(partnum), device],
+                       prefix=f"sgdisk: {blockdev.display(device)}", c_locale=True, message="output")
     info: dict[str, str] = {}
     for line in out.splitlines():
         k, sep, v = line.partition(": ")
@@ -437,7 +320,8 @@ def _check_guid(guid: str) -> None:
 
 def _sgdisk(device: str, *args: str) -> None:
     """Run sgdisk to change a GPT in place."""
-    devices.tool(["sgdisk", *args, device], prefix=f"sgdisk: {devices.display(device)}", fold=True)
+    programs.run(["sgdisk", *args, device], prefix=f"sgdisk: {blockdev.display(device)}", fold=True,
+                 c_locale=True, message="output")
 
 
 @action("part_get_gpt_type")
@@ -503,10 +387,11 @@ def part_get_disk_guid(device: str) -> str:
     t = _table_or_parted(device)
     if t is not None and t.kind == "gpt":
         return t.disk_guid
-    out = devices.tool(["sgdisk", "-p", device], prefix=f"sgdisk: {devices.display(device)}")
+    out = programs.out(["sgdisk", "-p", device], prefix=f"sgdisk: {blockdev.display(device)}",
+                       c_locale=True, message="output")
     m = re.search(r"Disk identifier \(GUID\): (\S+)", out)
     if not m:
-        raise DaemonError(f"{devices.display(device)}: no disk GUID in sgdisk output")
+        raise DaemonError(f"{blockdev.display(device)}: no disk GUID in sgdisk output")
     return m.group(1)
 
 

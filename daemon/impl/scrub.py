@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 
-from ..context import run
 from ..dispatch import action
-from .files import _syscall, real
+from ..lib.guestroot import real, syscall
+from ..lib.programs import run
 
 
 @action("scrub_device")
@@ -18,9 +18,11 @@ def scrub_device(device: str) -> None:
 
 @action("scrub_file")
 def scrub_file(file: str) -> None:
-    """Overwrite a file's data with scrub's patterns, then remove it."""
-    _syscall(os.stat, file)
-    run(["scrub", "-r", real(file)])
+    """Overwrite a file's data with scrub's patterns, then remove it; a
+    symbolic link is followed inside the guest (its target goes, as under
+    libguestfs)."""
+    syscall(os.stat, file)
+    run(["scrub", "-r", real(file, follow=True)], message="output", prefix=file)
 
 
 @action("scrub_freespace")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 
-from ..context import run
 from ..dispatch import action
-from .files import _syscall, real
+from ..lib.guestroot import real, syscall
+from ..lib.programs import run
 
 
 def _swap(on: bool, *target: str) -> None:
@@ -30,7 +30,7 @@ def swapoff_device(device: str) -> None:
 @action("swapon_file")
 def swapon_file(file: str) -> None:
     """Let the appliance swap to a guest file made with ``mkswap_file``."""
-    _syscall(os.stat, file)  # a missing file says so, in the guest's name
+    syscall(os.stat, file)  # a missing file says so, in the guest's name
     _swap(True, real(file))
 
 
@@ -67,5 +67,5 @@ def swapoff_uuid(uuid: str) -> None:
 @action("mkswap_file")
 def mkswap_file(path: str) -> None:
     """Write a swap signature over an existing guest file (see ``fallocate64``)."""
-    _syscall(os.stat, path)
+    syscall(os.stat, path)
     run(["mkswap", "-f", real(path)])

@@ -16,40 +16,28 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 
+from guestfs.actions.kinds import GuestPath
+
 from .. import context
 from ..dispatch import action, check_path
 from ..errors import DaemonError
-from ..transfer import FileIn, FileOut
-from .files import (
-    BLOCK,
-    checksum_program,
-    err_text,
-    guest,
-    open_dir_checked,
-    open_guest,
-    oserr,
-    real,
-    scandir_walk,
-    sysroot,
-    write_all,
-)
+from ..lib.guestroot import BLOCK, open_dir_checked, open_guest, real, sysroot, write_all
+from ..lib.programs import DEVNULL, checksum_program, err_text, run, spawn
+from ..lib.walk import scandir_walk
+from ..streams import FileIn, FileOut
 
 #: Bytes read per system call when streaming out (a multiple of the chunk size).
 READ_BLOCK = 1024 * 1024
 
 
-def _name(target: str) -> str:
-    """What error messages call a Dev_or_Path argument: the guest path or device."""
-    if target == context.SYSROOT or target.startswith(context.SYSROOT + "/"):
-        return guest(target)
-    return context.canonical_device(target)
+_name = context.shown_name
 
 
 def _open_target(target: str, flags: int, mode: int = 0o666) -> int:
     """Open a Dev_or_Path argument (device node, or guest path chrooted)."""
-    if not (target == context.SYSROOT or target.startswith(context.SYSROOT + "/")):
-        return os.open(target, flags | os.O_CLOEXEC | os.O_NOCTTY, mode)
-    return open_guest(guest(target), flags, mode)
+    if isinstance(target, GuestPath):
+        return open_guest(target, flags, mode)
+    return os.open(target, flags | os.O_CLOEXEC | os.O_NOCTTY, mode)
 
 
 def writev_all(fd: int, parts: list[bytes]) -> None:
@@ -87,7 +75,7 @@ def _close(fd: int, name: str) -> None:
     try:
         os.close(fd)
     except OSError as e:
-        raise oserr(e, "close", name) from None
+        raise DaemonError.from_oserror(e, "close", name) from None
 
 
 def _upload_to(filein: FileIn, target: str, flags: int, mode: int = 0o666, offset: int = 0) -> None:
@@ -96,7 +84,7 @@ def _upload_to(filein: FileIn, target: str, flags: int, mode: int = 0o666, offse
     try:
         fd = _open_target(target, flags, mode)
     except OSError as e:
-        raise oserr(e, name) from None
+        raise DaemonError.from_oserror(e, name) from None
     try:
         if offset:
             os.lseek(fd, offset, os.SEEK_SET)
@@ -127,7 +115,7 @@ def internal_upload(filename: FileIn, tmpname: str, mode: int) -> None:
     try:
         fd = os.open(tmpname, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOCTTY | os.O_CLOEXEC, mode)
     except OSError as e:
-        raise oserr(e, tmpname) from None
+        raise DaemonError.from_oserror(e, tmpname) from None
     try:
         _receive(filename, fd, tmpname)
     except BaseException:
@@ -152,7 +140,7 @@ def _open_for_download(target: str) -> tuple[int, os.stat_result]:
     try:
         fd = _open_target(target, os.O_RDONLY)
     except OSError as e:
-        raise oserr(e, name) from None
+        raise DaemonError.from_oserror(e, name) from None
     st = os.fstat(fd)
     if stat.S_ISDIR(st.st_mode):
         os.close(fd)
@@ -229,13 +217,13 @@ def base64_out(filename: str, base64file: FileOut) -> None:
         with sysroot():
             st = os.stat(filename)
     except OSError as e:
-        raise oserr(e, "stat", filename) from None
+        raise DaemonError.from_oserror(e, "stat", filename) from None
     if stat.S_ISDIR(st.st_mode):
         raise DaemonError(f"{filename}: is a directory", "EISDIR")
     try:
         fd = open_guest(filename, os.O_RDONLY)
     except OSError as e:
-        raise oserr(e, filename) from None
+        raise DaemonError.from_oserror(e, filename) from None
     try:
         base64file.total = (st.st_size + 2) // 3 * 4
         block = 57 * 16 * 1024  # whole 76-column lines per block
@@ -275,8 +263,8 @@ def checksums_out(csumtype: str, directory: str, sumsfile: FileOut) -> None:
 
 def _checksum_batch(prog: str, dfd: int, names: list[bytes], out: FileOut) -> None:
     """Run the checksum program on files relative to ``dfd``, streaming its output."""
-    cp = subprocess.run([prog, "--", *names], capture_output=True, stdin=subprocess.DEVNULL,
-                        pass_fds=(dfd,), preexec_fn=lambda: os.fchdir(dfd))
+    cp = run([prog, "--", *names], stdin=DEVNULL, pass_fds=(dfd,), preexec_fn=lambda: os.fchdir(dfd),
+             check=False)
     if cp.stdout:
         out.write(cp.stdout)
     if cp.returncode != 0:
@@ -325,12 +313,8 @@ def _pipe_in(argv: list[str], filein: FileIn, what: str, stdout: int | None = No
              cwd: str | None = None) -> None:
     """Feed an upload stream to a program's stdin; its failure becomes ``what: stderr``."""
     with tempfile.TemporaryFile() as errf:
-        try:
-            proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                    stdout=subprocess.DEVNULL if stdout is None else stdout,
-                                    stderr=errf, cwd=cwd)
-        except FileNotFoundError:
-            raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
+        proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL if stdout is None else stdout,
+                     stderr=errf, cwd=cwd)
         assert proc.stdin is not None
         broken = False
         try:
@@ -357,7 +341,7 @@ def _tar_in(filein: FileIn, directory: str, compress: str | None = None, xattrs:
         with sysroot():
             st = os.stat(directory)
     except OSError as e:
-        raise oserr(e, directory) from None
+        raise DaemonError.from_oserror(e, directory) from None
     if not stat.S_ISDIR(st.st_mode):
         raise DaemonError(f"{directory}: {os.strerror(errno.ENOTDIR)}", "ENOTDIR")
     rdir = real(directory)
@@ -391,11 +375,7 @@ def txz_in(tarball: FileIn, directory: str) -> None:
 def _stream_out(argv: list[str], out: FileOut, what: str, cwd: str | None = None) -> None:
     """Run a program and stream its stdout; a failure cancels the stream (or errors first)."""
     with tempfile.TemporaryFile() as errf:
-        try:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf,
-                                    cwd=cwd)
-        except FileNotFoundError:
-            raise DaemonError(f"{argv[0]}: command not found in the appliance", "ENOENT") from None
+        proc = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf, cwd=cwd)
         assert proc.stdout is not None
         rfd = proc.stdout.fileno()
         try:
@@ -422,11 +402,11 @@ def _tar_out(directory: str, out: FileOut, compress: str | None = None, numerico
              acls: bool = False) -> None:
     """Pack a guest directory as a tarball and stream it."""
     flt = _tar_filter(compress)
-    rdir = context.sysroot_path(directory)  # a plain string: not checked by dispatch
+    rdir = real(directory, follow=True)  # a plain string: not checked by dispatch
     try:
         st = os.stat(rdir)
     except OSError as e:
-        raise oserr(e, "stat", directory) from None
+        raise DaemonError.from_oserror(e, "stat", directory) from None
     if not stat.S_ISDIR(st.st_mode):
         raise DaemonError(f"{directory}: not a directory", "ENOTDIR")
     argv = ["tar", "-C", rdir, *flt]
@@ -484,10 +464,10 @@ def compress_out(ctype: str, file: str, zfile: FileOut, level: int | None = None
         with sysroot():
             st = os.stat(file)
     except OSError as e:
-        raise oserr(e, file) from None
+        raise DaemonError.from_oserror(e, file) from None
     if stat.S_ISDIR(st.st_mode):
         raise DaemonError(f"{file}: {os.strerror(21)}", "EISDIR")
-    _stream_out([*argv, "--", context.sysroot_path(file)], zfile, f"{ctype}: {file}")
+    _stream_out([*argv, "--", real(file, follow=True)], zfile, f"{ctype}: {file}")
 
 
 @action("compress_device_out")
@@ -507,7 +487,7 @@ def cpio_out(directory: str, cpiofile: FileOut, format: str | None = None) -> No
     fmt = format or "newc"
     if fmt not in _CPIO_FORMATS:
         raise DaemonError(f"{fmt}: unknown cpio format", "EINVAL")
-    rdir = context.sysroot_path(check_path(directory))
+    rdir = real(check_path(directory), follow=True)
     if not os.path.isdir(rdir):
         raise DaemonError(f"{directory}: not a directory", "ENOTDIR")
     script = 'find . -print0 | cpio --quiet -o -0 -H "$1"'

@@ -10,7 +10,7 @@ import os
 
 from ..dispatch import action
 from ..errors import DaemonError
-from .files import oserr, sysroot
+from ..lib.guestroot import sysroot
 
 
 def _list(path: str, follow: bool) -> list[dict[str, bytes | str]]:
@@ -19,14 +19,14 @@ def _list(path: str, follow: bool) -> list[dict[str, bytes | str]]:
     try:
         with sysroot():
             names = os.listxattr(path, follow_symlinks=follow)
-            out = []
+            out: list[dict[str, bytes | str]] = []
             for name in names:
                 call = "getxattr" if follow else "lgetxattr"
                 out.append({"attrname": name,
                             "attrval": os.getxattr(path, name, follow_symlinks=follow)})
             return out
     except OSError as e:
-        raise oserr(e, call, path) from None
+        raise DaemonError.from_oserror(e, call, path) from None
 
 
 def _get(path: str, name: str, follow: bool) -> bytes:
@@ -34,7 +34,7 @@ def _get(path: str, name: str, follow: bool) -> bytes:
         with sysroot():
             return os.getxattr(path, name, follow_symlinks=follow)
     except OSError as e:
-        raise oserr(e, "getxattr" if follow else "lgetxattr") from None
+        raise DaemonError.from_oserror(e, "getxattr" if follow else "lgetxattr") from None
 
 
 def _set(xattr: str, val: str, vallen: int, path: str, follow: bool) -> None:
@@ -45,7 +45,7 @@ def _set(xattr: str, val: str, vallen: int, path: str, follow: bool) -> None:
         with sysroot():
             os.setxattr(path, xattr, data[:vallen], follow_symlinks=follow)
     except OSError as e:
-        raise oserr(e, "setxattr" if follow else "lsetxattr") from None
+        raise DaemonError.from_oserror(e, "setxattr" if follow else "lsetxattr") from None
 
 
 def _remove(xattr: str, path: str, follow: bool) -> None:
@@ -53,7 +53,7 @@ def _remove(xattr: str, path: str, follow: bool) -> None:
         with sysroot():
             os.removexattr(path, xattr, follow_symlinks=follow)
     except OSError as e:
-        raise oserr(e, "removexattr" if follow else "lremovexattr") from None
+        raise DaemonError.from_oserror(e, "removexattr" if follow else "lremovexattr") from None
 
 
 @action("getxattrs")

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from daemon import context, dispatch
 from guestfs.actions import ACTIONS
+from guestfs_daemon import context, dispatch
 
 
 @pytest.fixture

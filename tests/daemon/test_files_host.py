@@ -1,6 +1,6 @@
 """File, transfer and command actions against the daemon running on the host.
 
-No VM: ``python3 -m daemon.server --listen SOCK`` serves a unix socket with
+No VM: ``python3 -m guestfs_daemon.server --listen SOCK`` serves a unix socket with
 its sysroot on a small tmpfs, and the library connects with the ``unix:``
 backend.  Expected results and error messages are those of stock libguestfs
 1.48 (checked against it by hand).  Needs root (mount, chroot).
@@ -73,7 +73,7 @@ def hostd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]
     sock = os.path.join(base, "sock")
     log = open(os.path.join(base, "daemon.log"), "wb")
     env = dict(os.environ, GUESTFSD_SYSROOT=root, PYTHONPATH=REPO)
-    proc = subprocess.Popen([sys.executable, "-m", "daemon.server", "--listen", sock],
+    proc = subprocess.Popen([sys.executable, "-m", "guestfs_daemon.server", "--listen", sock],
                             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     g = None
     try:

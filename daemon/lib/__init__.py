@@ -1,0 +1,1 @@
+"""Helpers shared by the daemon's action families (never families themselves)."""
