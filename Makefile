@@ -9,7 +9,7 @@ APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 py
 # The stock libguestfs is a test peer and benchmark baseline only.
 PEER_PACKAGES := libguestfs-tools python3-guestfs
 
-.PHONY: all deps peer-deps libvirt venv appliance demo check test unit lint bench clean
+.PHONY: all deps peer-deps libvirt venv appliance demo check test unit lint generate bench clean reliability
 
 all: appliance
 
@@ -48,10 +48,25 @@ unit: venv
 
 lint: venv
 	$(VENV)/bin/ruff check guestfs daemon appliance tests bench examples
-	$(VENV)/bin/mypy guestfs/protocol guestfs/actions
+	$(VENV)/bin/mypy guestfs daemon
+	$(VPY) -m guestfs.actions.codegen --check
+
+# Rewrite the generated typed methods (guestfs/_methods.py) from the registry.
+generate: venv
+	$(VPY) -m guestfs.actions.codegen
 
 check: appliance peer-deps libvirt lint
-	$(VPY) -m pytest -q -m "not kvm"
+	$(VPY) -m pytest -q -m "not kvm and not reliability"
+
+# The long runs (issue 11): every fuzzer at >= 100,000 inputs, every fault,
+# the full leak counts; prints one table of figures (bench/reliability_report.py).
+RELIABILITY_REPORT ?= bench/results/reliability.jsonl
+reliability: appliance peer-deps libvirt
+	mkdir -p $(dir $(RELIABILITY_REPORT)) && rm -f $(RELIABILITY_REPORT)
+	GUESTFS_FUZZ_PROFILE=reliability GUESTFS_RELIABILITY_REPORT=$(abspath $(RELIABILITY_REPORT)) \
+		GUESTFS_RELIABILITY_LEAK_SEQUENCE=50 GUESTFS_RELIABILITY_LEAK_PARALLEL=4 \
+		$(VPY) -m pytest -q -m "not kvm" tests/fuzz tests/reliability tests/regressions; \
+		status=$$?; $(VPY) bench/reliability_report.py $(RELIABILITY_REPORT); exit $$status
 
 test: check
 

@@ -74,28 +74,38 @@ def write_fixed(outdir: str, kernel: str, initrd: str, root: str, kernel_source:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Command line entry point, with stock libguestfs-make-fixed-appliance's
+    usage: ``OUTPUTDIR``, or ``--xz`` for ``appliance-VERSION.tar.xz`` in the
+    current directory (``--xz FILE`` names the tarball); silent on success."""
+    from guestfs import __version__
+    from guestfs.appliance import DEFAULT_PATH
+
+    ap = argparse.ArgumentParser(prog="libguestfs-make-fixed-appliance",
+                                 description=__doc__.splitlines()[0])
     ap.add_argument("outputdir", nargs="?", help="directory to write the appliance to")
-    ap.add_argument("--xz", metavar="TARBALL", help="write an xz-compressed tarball instead")
-    ap.add_argument("--build-dir", default=os.path.join(HERE, "build"),
-                    help="where prepare.py keeps supermin.d (default: appliance/build)")
+    ap.add_argument("--xz", nargs="?", const=f"appliance-{__version__}.tar.xz", metavar="TARBALL",
+                    help="write an xz-compressed tarball instead (default name: %(const)s)")
+    ap.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    ap.add_argument("--build-dir", default=DEFAULT_PATH,
+                    help=f"where prepare.py keeps supermin.d (default: {DEFAULT_PATH})")
     opts = ap.parse_args(argv)
     if bool(opts.outputdir) == bool(opts.xz):
-        ap.error("give either OUTPUTDIR or --xz TARBALL")
+        ap.error("give either OUTPUTDIR or --xz")
 
-    if HERE not in sys.path:
-        sys.path.insert(0, HERE)
-    import prepare  # appliance/prepare.py, next to this file
+    if __package__:  # the installed guestfs_appliance package (console script)
+        from . import prepare
+    else:  # python3 appliance/make_fixed.py in a checkout
+        if HERE not in sys.path:
+            sys.path.insert(0, HERE)
+        import prepare
 
     from guestfs.appliance_finders.supermin import build_appliance, choose_kernel
 
-    smd = prepare.prepare(opts.build_dir)
+    smd = prepare.prepare(opts.build_dir, quiet=True)
     app = build_appliance(smd)
     source = choose_kernel().image
     if opts.outputdir:
         write_fixed(opts.outputdir, app.kernel, app.initrd, app.root, source)
-        print(opts.outputdir)
         return 0
     tmp = tempfile.mkdtemp(prefix="guestfs-fixed-")
     try:
@@ -103,11 +113,10 @@ def main(argv: list[str] | None = None) -> int:
         r = subprocess.run(["tar", "-C", tmp, "--sparse", "-cJf", os.path.abspath(opts.xz),
                             "appliance"], check=False)
         if r.returncode != 0:
-            print(f"make_fixed: tar failed (exit {r.returncode})", file=sys.stderr)
+            print(f"libguestfs-make-fixed-appliance: tar failed (exit {r.returncode})", file=sys.stderr)
             return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(opts.xz)
     return 0
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -37,10 +38,18 @@ REPO = os.path.dirname(HERE)
 DEFAULT_OUTPUT = os.path.join(HERE, "build")
 #: The interpreter that runs inside the appliance (copied from the host's package).
 APPLIANCE_PYTHON = "/usr/bin/python3"
-#: Debian packages holding the standard library the appliance gets.
-STDLIB_PACKAGES = ("libpython3.11-minimal", "libpython3.11-stdlib", "python3.11-minimal")
-#: Our packages copied into /usr/lib/guestfsd (the daemon must not see the rest of guestfs).
-CODE_PACKAGES = ("daemon", "guestfs/protocol", "guestfs/actions", "guestfs/_data")
+#: Debian packages holding the standard library the appliance gets, and the
+#: Debian Python modules the daemon imports (python3-hivex for the hivex calls).
+STDLIB_PACKAGES = ("libpython3.11-minimal", "libpython3.11-stdlib", "python3.11-minimal",
+                   "python3-hivex")
+#: Our packages copied into /usr/lib/guestfsd (the daemon must not see the
+#: rest of guestfs): name in the appliance → (importable package, subfolder).
+CODE_PACKAGES = {
+    "guestfs_daemon": ("guestfs_daemon", ""),
+    "guestfs/protocol": ("guestfs", "protocol"),
+    "guestfs/actions": ("guestfs", "actions"),
+    "guestfs/_data": ("guestfs", "_data"),
+}
 CODE_DIR = "usr/lib/guestfsd"
 STUB_INIT = '"""Stub: the appliance ships only guestfs.protocol and guestfs.actions."""\n'
 #: The real /init is this tiny script: a script run directly is compiled on
@@ -106,9 +115,28 @@ global {
 ALTERNATIVES = {"usr/bin/awk": "gawk", "usr/bin/nawk": "gawk"}
 
 
+#: Set by ``prepare(quiet=True)``: the library prepares on first launch and
+#: prints nothing unless the handle is verbose.
+_QUIET = False
+
+
 def log(msg: str) -> None:
     """Progress on stderr (stdout stays clean for scripts)."""
-    print(f"prepare: {msg}", file=sys.stderr)
+    if not _QUIET:
+        print(f"prepare: {msg}", file=sys.stderr)
+
+
+def package_dir(package: str) -> str:
+    """The folder an importable package lives in: the checkout's own folder
+    in a checkout (``guestfs_daemon`` is ``daemon/``), site-packages once
+    installed; found without importing it."""
+    spec = importlib.util.find_spec(package)
+    if spec is not None and spec.submodule_search_locations:
+        return os.path.abspath(list(spec.submodule_search_locations)[0])
+    fallback = os.path.join(REPO, {"guestfs_daemon": "daemon"}.get(package, package))
+    if os.path.isfile(os.path.join(fallback, "__init__.py")):
+        return fallback
+    raise SystemExit(f"cannot find the {package} package to copy into the appliance")
 
 
 def read_packages(path: str) -> list[str]:
@@ -292,15 +320,15 @@ def build_init(smd: str, stamps: Stamps) -> None:
 def code_sources() -> dict[str, str]:
     """Map of path under /usr/lib/guestfsd → source file on the host."""
     files: dict[str, str] = {"guestfs_init.py": os.path.join(HERE, "init")}
-    for pkg in CODE_PACKAGES:
-        top = os.path.join(REPO, pkg)
+    for name, (package, sub) in CODE_PACKAGES.items():
+        top = os.path.join(package_dir(package), sub) if sub else package_dir(package)
         for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
             for fn in filenames:
                 if fn.endswith((".pyc", ".pyo", "~")) or fn.startswith("."):
                     continue
                 src = os.path.join(dirpath, fn)
-                files[os.path.relpath(src, REPO)] = src
+                files[os.path.join(name, os.path.relpath(src, top))] = src
     try:
         import xdrlib3
     except ImportError as e:
@@ -463,8 +491,10 @@ def build_pycache(outdir: str, smd: str, stamps: Stamps) -> None:
 # -- main ----------------------------------------------------------------------
 
 
-def prepare(outdir: str, packages_file: str = os.path.join(HERE, "packages")) -> str:
+def prepare(outdir: str, packages_file: str = os.path.join(HERE, "packages"), quiet: bool = False) -> str:
     """Create or refresh ``outdir/supermin.d``; returns its path."""
+    global _QUIET
+    _QUIET = quiet
     outdir = os.path.abspath(outdir)
     smd = os.path.join(outdir, "supermin.d")
     os.makedirs(smd, exist_ok=True)
