@@ -67,24 +67,24 @@ class _Aliases:
     """A replacement policy: callers may say /dev/diskN (N from 0)."""
 
     @hookimpl(tryfirst=True)
-    def guestfs_device_to_appliance(self, name: str, handle: Any) -> str | None:
+    def guestfs_device_to_appliance(self, name: str, handle: Any, drives: Any) -> str | None:
         if name.startswith("/dev/disk") and name[9:].isdigit():
             letter = chr(ord("a") + int(name[9:]))
-            return _builtin_to(f"/dev/sd{letter}", handle)
+            return _builtin_to(f"/dev/sd{letter}", handle, drives)
         return None
 
     @hookimpl(tryfirst=True)
-    def guestfs_device_from_appliance(self, name: str, handle: Any) -> str | None:
+    def guestfs_device_from_appliance(self, name: str, handle: Any, drives: Any) -> str | None:
         from guestfs.device_names import guestfs_device_from_appliance as builtin
-        sd = builtin(name, handle)
+        sd = builtin(name, handle, drives)
         if sd and sd.startswith("/dev/sd") and sd[7:].isalpha() and len(sd) == 8:
             return f"/dev/disk{ord(sd[7]) - ord('a')}"
         return sd
 
 
-def _builtin_to(name: str, handle: Any) -> str | None:
+def _builtin_to(name: str, handle: Any, drives: Any) -> str | None:
     from guestfs.device_names import guestfs_device_to_appliance as builtin
-    return builtin(name, handle)
+    return builtin(name, handle, drives)
 
 
 def test_a_plugin_can_replace_the_policy(mixed: Any) -> None:

@@ -131,8 +131,26 @@ def test_optional_groups(g: Any) -> None:
     groups = g.available_all_groups()
     for name in ("lvm2", "xfs", "btrfs", "gdisk", "zerofree", "ntfs3g", "linuxfsuuid"):
         assert name in groups
-    assert g.internal_feature_available("lvm2") == 0
     assert g.internal_feature_available("gdisk") == 0
     assert g.internal_feature_available("nosuchgroup") == -1
-    assert g.feature_available(["lvm2", "gdisk"])
+    assert g.feature_available(["gdisk", "luks", "mdadm"])
     assert err(g.available, ["nosuchgroup"]) == "nosuchgroup: unknown group"
+
+
+def test_available_is_truthful(g: Any) -> None:
+    """A group with any call not implemented yet is not available (issue 8):
+    lvm2, linuxfsuuid and linuxxattrs used to say yes while members failed."""
+    from guestfs.actions import ACTIONS
+    from guestfs.actions.unimplemented import NOT_IMPLEMENTED
+
+    incomplete = {a.optional for a in ACTIONS.values() if a.optional and a.name in NOT_IMPLEMENTED}
+    assert {"lvm2", "linuxxattrs", "linuxfsuuid"} <= incomplete
+    for group in g.available_all_groups():
+        if group in incomplete:
+            assert not g.feature_available([group]), group
+            assert err(g.available, [group]) == f"{group}: group not available"
+    complete = set(g.available_all_groups()) - incomplete
+    # These groups' tools are in the appliance and every call is implemented
+    # (xfs is not: xfs_info2, added after 1.48, is still on the table).
+    assert {"gdisk", "luks", "mdadm", "scrub", "wipefs"} <= complete
+    assert g.feature_available(sorted({"gdisk", "luks", "mdadm", "scrub", "wipefs"}))

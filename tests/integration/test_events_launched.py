@@ -8,10 +8,13 @@ authenticating URI can raise it.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import logging
 import os
 import signal
+import struct
+import termios
 import threading
 import time
 import tracemalloc
@@ -231,10 +234,12 @@ def test_console_flood_with_a_stalled_callback_stays_bounded(launched: Any) -> N
                    "echo FEND >> /tmp/flood.txt"])
     flood_size = nlines * 103 + 5
     gate = threading.Event()
+    entered = threading.Event()
     ended = threading.Event()
     state = {"next": 0, "bad": 0}
 
     def slow(ev: int, eh: int, buf: str, array: Sequence[int]) -> None:
+        entered.set()
         gate.wait()
         if buf == "FEND\n":
             ended.set()
@@ -261,10 +266,20 @@ def test_console_flood_with_a_stalled_callback_stays_bounded(launched: Any) -> N
             info = g.debug("sh", [f"cat /proc/{pid}/fdinfo/0"])
             return int(info.split()[1])
 
-        time.sleep(1)
-        stuck = written()
-        time.sleep(2)
-        assert written() == stuck < flood_size // 4
+        # The console reader is held in the callback, so the console pipe
+        # fills up: from then on qemu (and the guest's writer) must wait.
+        assert entered.wait(60), "no console line reached the callback"
+        fd = g._backend.console._fd
+        capacity = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+
+        def pipe_full() -> bool:
+            queued = fcntl.ioctl(fd, termios.FIONREAD, struct.pack("i", 0))
+            return struct.unpack("i", queued)[0] >= capacity
+        assert wait_until(pipe_full, 120), "the console pipe never filled: the library kept reading " \
+            "while the callback was blocked (no back-pressure)"
+        writer = g.debug("sh", [f"[ -e /proc/{pid}/fdinfo/0 ] && echo running || echo gone"]).strip()
+        assert writer == "running", "the guest's writer finished the flood while the callback was blocked"
+        assert written() < flood_size // 4
         memory = [console_memory()]
         gate.set()
         while not ended.wait(0.5):

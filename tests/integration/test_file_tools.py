@@ -101,6 +101,9 @@ def test_equal_and_file(gfs: Any) -> None:
 
     assert g.file("/a") == "ASCII text"
     assert g.file("/d") == "directory"
+    g.ln_s("a", "/link")
+    g.ln_s("/nowhere", "/dangling")
+    assert g.file("/link") == g.file("/dangling") == "symbolic link"  # as stock 1.48, no target
     assert g.file("/dev/sda1").startswith("Linux rev 1.0 ext4 filesystem data")
     assert err(g.file, "/nope") == "file: lstat: /nope: No such file or directory"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import glob
 import os
-import subprocess
+import re
 from typing import Any
 
 import pytest
@@ -15,10 +15,22 @@ import guestfs
 pytestmark = pytest.mark.appliance
 
 
-def qemu_pids() -> set[int]:
-    """Process ids of running qemu-system processes."""
-    out = subprocess.run(["pgrep", "-f", "qemu-system"], capture_output=True, text=True).stdout
-    return {int(p) for p in out.split()}
+def processes_naming(path: str) -> list[str]:
+    """Command lines of the live processes that name ``path`` (a handle's own
+    temporary directory: its qemu's sockets and overlays are there), so that
+    other qemus on the machine do not count."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # gone meanwhile
+        if path in cmdline:
+            found.append(f"{pid}: {cmdline}")
+    return found
 
 
 def test_read_lines(gfs: Any) -> None:
@@ -33,17 +45,27 @@ def test_read_lines(gfs: Any) -> None:
 def test_wrong_format_fails_at_launch_and_leaves_nothing(tmp_path: Any) -> None:
     img = tmp_path / "raw.img"
     img.write_bytes(b"\0" * (1 << 20))
-    before = qemu_pids()
     g = guestfs.GuestFS()
+    started: list[str] = []
+    g.set_event_callback(lambda ev, eh, buf, array: started.append(buf) if buf.startswith("qemu: ") else None,
+                         guestfs.EVENT_LIBRARY)
     g.add_drive_opts(str(img), format="qcow2")
     with pytest.raises(RuntimeError) as ei:
         g.launch()
     assert "qcow2" in str(ei.value)
     assert g.is_config()
     tmpdir = g._tmpdir
+    # The handle did start a qemu; its command line names the launch's own
+    # socket directory, which identifies that process and nothing else.
+    assert tmpdir and len(started) == 1, (tmpdir, started)
+    m = re.search(r"socket,path=(\S+)/guestfsd\.sock", started[0])
+    assert m, started[0]
+    sockdir = m.group(1)
+    assert processes_naming(sockdir) == []
+    assert not os.path.exists(sockdir)
     g.close()
-    assert qemu_pids() <= before
-    assert tmpdir is None or not os.path.exists(tmpdir)
+    assert processes_naming(sockdir) == []
+    assert not os.path.exists(tmpdir)
 
 
 def test_qemu_that_fails_gives_one_clear_error(tmp_path: Any) -> None:

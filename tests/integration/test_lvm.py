@@ -97,6 +97,11 @@ def test_names_and_filesystems(g: Any) -> None:
     assert err(g.lvm_canonical_lv_name, "/dev/sda1") == \
         "lvm_canonical_lv_name: /dev/sda1: not a logical volume"
     assert err(g.lvm_canonical_lv_name, "foo") == "lvm_canonical_lv_name: foo: not a device name"
+    # canonical_device_name asks the appliance about LVs, as stock 1.48 does.
+    assert g.canonical_device_name("/dev/mapper/VG-LV1") == "/dev/VG/LV1"
+    assert g.canonical_device_name("/dev/mapper/VG-LV2") == "/dev/VG/LV2"
+    assert g.canonical_device_name("/dev/VG/LV1") == "/dev/VG/LV1"
+    assert g.canonical_device_name("/dev/vda1") == "/dev/sda1"
     assert g.list_filesystems() == {"/dev/VG/LV1": "unknown", "/dev/VG/LV2": "unknown"}
     g.mkfs("ext4", "/dev/VG/LV1")
     g.mkfs("ext2", "/dev/mapper/VG-LV2", label="two")

@@ -27,6 +27,15 @@ def test_scrub_device_file_and_free_space(g: Any) -> None:
     g.scrub_file("/f")
     assert not g.exists("/f")
     assert err(g.scrub_file, "/nope") == "scrub_file: /nope: No such file or directory"
+    # A symbolic link is followed inside the guest: its target is scrubbed (stock 1.48).
+    g.write("/t", b"secret target")
+    g.ln_s("/t", "/abs")
+    g.scrub_file("/abs")
+    assert not g.exists("/t") and g.is_symlink("/abs")
+    g.rm("/abs")
+    g.mkdir("/d")
+    assert err(g.scrub_file, "/d") == "scrub_file: /d: scrub: /sysroot/d is wrong type of file"
+    g.rmdir("/d")
     g.scrub_freespace("/scratch")
     assert not g.exists("/scratch")
     assert g.ls("/") == ["lost+found"]

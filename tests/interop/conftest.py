@@ -159,8 +159,9 @@ def build_stock_fixed() -> str:
             # spoil) anything of the user's.
             env = stock_env(LIBGUESTFS_CACHEDIR=os.path.join(cache_dir(), "stock-supermin-cache"))
             os.makedirs(env["LIBGUESTFS_CACHEDIR"], exist_ok=True)
-            tool = shutil.which("libguestfs-make-fixed-appliance") or \
-                "/usr/sbin/libguestfs-make-fixed-appliance"
+            # Stock's own tool by path: ours has the same name and may come
+            # first on PATH (an activated venv).
+            tool = "/usr/sbin/libguestfs-make-fixed-appliance"
             try:
                 _run([tool, out], env, "libguestfs-make-fixed-appliance")
             finally:

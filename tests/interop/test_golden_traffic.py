@@ -265,8 +265,8 @@ def test_coverage(decoded: Decoded) -> None:
     assert kinds["launch"] == 1 and d.items["D"][0].kind == "launch"
     for k in ("progress", "cancel-flag", "chunk", "error"):
         assert kinds[k], f"no {k} frame in the recording"
-    returned = {i.action.ret.kind for i in d.items["D"] if i.kind == "reply" and i.action}
-    assert returned == {a.ret.kind for a in BY_PROC.values()}
+    returned = {i.action.ret.name for i in d.items["D"] if i.kind == "reply" and i.action}
+    assert returned == {a.ret.name for a in BY_PROC.values()}
     calls: dict[str, Item] = {}
     for i in d.items["L"]:
         if i.kind == "call" and i.action:
