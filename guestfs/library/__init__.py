@@ -5,7 +5,8 @@ handle calls them with itself, the positional arguments and the set optional
 arguments.  Families: ``config`` (set_*/get_* derived from
 ``guestfs/settings.py``), ``drives``, ``domains`` (add_domain), ``lifecycle`` (launch, shutdown …),
 ``files`` (calls built on daemon calls), ``disk`` (qemu-img), ``mountables``
-(mountable_device/subvolume), ``internal_test``.
+(mountable_device/subvolume), ``forensics`` (filesystem_walk, find_inode,
+yara_scan: streamed structs), ``fuse`` (mount_local), ``internal_test``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ F = TypeVar("F", bound=LibraryImpl)
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
 FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "features",
-            "inspection", "mountables", "internal_test")
+            "inspection", "mountables", "forensics", "fuse", "internal_test")
 
 
 def library_action(*names: str) -> Callable[[F], F]:
