@@ -288,9 +288,12 @@ class Server:
             dispatch.refuse_nul_bytes(act, args, opts)
             fn = dispatch.lookup(act)
             pos = dispatch.convert_args(act, args)
-            it = iter(pos)
-            full = [filein if a is act.filein else fileout if a is act.fileout else next(it)
-                    for a in act.args]
+            if filein is None and fileout is None:
+                full = pos
+            else:
+                it = iter(pos)
+                full = [filein if a is act.filein else fileout if a is act.fileout else next(it)
+                        for a in act.args]
             # Long-running implementations (zero_device, fill …) report
             # through ``context.progress(position, total)``; rate-limited here.
             context.progress = call.progress  # type: ignore[attr-defined]

@@ -28,6 +28,19 @@ if TYPE_CHECKING:
     from .shell import Shell
 
 PROG = "guestfish"
+
+
+@dataclass
+class _Names:
+    """How this run names itself: ``prog`` in messages and ``Try 'prog
+    --help'``, ``argv0`` where getopt and error() print argv[0].  The
+    virt-copy-in style wrappers run guestfish under their own names."""
+
+    prog: str = PROG
+    argv0: str = PROG
+
+
+_NAMES = _Names()
 SHORT = "f:hnDN:V"
 LONG = ("file=", "cmd-help", "new=", "no-sync", "no-dest-paths", "network", "selinux",
         "pipe-error", "progress-bars", "no-progress-bars", "csh", "listen", "remote=?",
@@ -111,7 +124,7 @@ def parse(argv: Sequence[str]) -> tuple[FishOptions, ImageOptions, list[str]]:
     :raises PrepError: a bad ``-N``.
     """
     fo = FishOptions()
-    image = ImageOptions(PROG)
+    image = ImageOptions(_NAMES.prog)
 
     def extra(opt: str, value: str) -> bool:
         if opt in ("-f", "--file"):
@@ -154,14 +167,16 @@ def parse(argv: Sequence[str]) -> tuple[FishOptions, ImageOptions, list[str]]:
             return False
         return True
 
-    image, rest = parse_argv(PROG, argv, SHORT, LONG, extra, image)
+    image, rest = parse_argv(_NAMES.prog, argv, SHORT, LONG, extra, image)
     return fo, image, rest
 
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run guestfish; returns (and exits with) its exit status."""
+def main(argv: Sequence[str] | None = None, prog: str = PROG, argv0: str | None = None) -> int:
+    """Run guestfish (or a wrapper named ``prog``); returns (and, when
+    ``argv`` is None, exits with) its exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _NAMES.prog, _NAMES.argv0 = prog, argv0 or prog
     try:
         status = _main(args)
     except KeyboardInterrupt:
@@ -181,13 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _invoked_as() -> str:
     """How getopt names the program.  Stock prints its argv[0]; a Python
     console script only sees its own path there, so the name it is
-    usually typed as is used."""
-    return PROG
+    usually typed as is used (wrappers pass their argv[0])."""
+    return _NAMES.argv0
 
 
 def _fail(message: str) -> int:
     sys.stdout.flush()
-    sys.stderr.write(f"{PROG}: {message}\n")
+    sys.stderr.write(f"{_NAMES.prog}: {message}\n")
     return 1
 
 
@@ -200,7 +215,7 @@ def _main(args: list[str]) -> int:
             # getopt and error() name the program as it was invoked.
             sys.stderr.write(f"{_invoked_as()}: {text}\n")
             if not text.startswith("access: "):
-                sys.stderr.write(f"Try \u2018{PROG} --help\u2019 for more information.\n")
+                sys.stderr.write(f"Try \u2018{_NAMES.prog} --help\u2019 for more information.\n")
             return 1
         return _fail(text)
     except PrepError as e:
@@ -232,7 +247,7 @@ def _main(args: list[str]) -> int:
     try:
         if fo.version:
             v = g.version()
-            print(f"{PROG} {v['major']}.{v['minor']}.{v['release']}{v['extra']}")
+            print(f"{_NAMES.prog} {v['major']}.{v['minor']}.{v['release']}{v['extra']}")
             return 0
         shell = Shell(g, echo_commands=False, keys_from_stdin=image.keys_from_stdin,
                       echo_keys=image.echo_keys)
@@ -324,7 +339,7 @@ def _open(shell: object, fo: FishOptions, image: ImageOptions) -> int:
                              f"\u2018{prep.filename}\u2019")
         image.mount(g)
     except UsageError as e:
-        text = str(e).replace("{prog}", PROG)
+        text = str(e).replace("{prog}", _NAMES.prog)
         if text.startswith("libguestfs: error:"):
             shell.err(text)
             return 1

@@ -60,15 +60,16 @@ def require_ours() -> None:
 
 def run(program: str, args: list[str], script: str | bytes = b"", cwd: str | None = None,
         timeout: float = 600) -> Run:
-    """Run one guestfish with ``script`` on standard input.
+    """Run one guestfish (or a tool beside it) with ``script`` on standard input.
 
-    The program is started by its base name from a PATH holding only its
-    folder first, so both name themselves ``guestfish`` in messages.
+    The program is started by its base name from a PATH holding its folder
+    first, so stock's and ours name themselves alike in messages.
     """
     data = script.encode() if isinstance(script, str) else script
-    env = stock_env() if program == STOCK_GUESTFISH else our_env()
+    stock = os.path.dirname(program) == os.path.dirname(STOCK_GUESTFISH)
+    env = stock_env() if stock else our_env()
     env["PATH"] = os.path.dirname(program) + os.pathsep + env.get("PATH", "")
-    p = subprocess.run(["guestfish", *args], input=data, capture_output=True, cwd=cwd, env=env,
+    p = subprocess.run([os.path.basename(program), *args], input=data, capture_output=True, cwd=cwd, env=env,
                        timeout=timeout, check=False)
     return Run(p.returncode, p.stdout, p.stderr)
 
