@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
 APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 python3-venv \
-	tar gzip xz-utils zstd kmod libvirt-dev pkg-config gcc python3-dev
+	tar gzip xz-utils zstd kmod libvirt-dev pkg-config gcc python3-dev libfuse3-dev fuse3
 # The stock libguestfs is a test peer and benchmark baseline only.
 PEER_PACKAGES := libguestfs-tools python3-guestfs
 
@@ -33,7 +33,7 @@ venv: $(VENV)/.stamp
 $(VENV)/.stamp: pyproject.toml .stamp-deps
 	$(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
-	$(VPY) -m pip install -q -e '.[test,libvirt]'
+	$(VPY) -m pip install -q -e '.[test,libvirt,fuse]'
 	$(VPY) -m pip install -q -e examples/guestfs-example-backend
 	touch $@
 
