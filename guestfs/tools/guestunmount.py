@@ -20,6 +20,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from .options import getopt_message
+
 PROG = "guestunmount"
 SHORT = "qvV"
 LONG = ("fd=", "help", "quiet", "no-retry", "retry=", "verbose", "version", "long-options",
@@ -46,12 +48,6 @@ _INT = re.compile(r"\s*[+-]?\d+")
 def _fail(message: str, status: int = 1) -> int:
     sys.stderr.write(f"{PROG}: {message}\n")
     return status
-
-
-def getopt_message(e: getopt.GetoptError, argv: Sequence[str]) -> str:
-    """getopt's complaint in GNU getopt_long's words."""
-    from .options import _getopt_message
-    return _getopt_message(e, argv)
 
 
 def _fusermount() -> str | None:

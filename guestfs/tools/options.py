@@ -320,7 +320,7 @@ def parse_argv(prog: str, argv: Sequence[str], short: str, long: Sequence[str],
     try:
         pairs, rest = getopt.gnu_getopt(fixed, SHORT + short, longs)
     except getopt.GetoptError as e:
-        raise UsageError(_getopt_message(e, fixed)) from None
+        raise UsageError(getopt_message(e, fixed)) from None
     for opt, value in pairs:
         if not opts.handle(opt, value) and not extra(opt, value):
             raise UsageError(f"unrecognized option '{opt}'")
@@ -328,7 +328,7 @@ def parse_argv(prog: str, argv: Sequence[str], short: str, long: Sequence[str],
     return opts, rest
 
 
-def _getopt_message(e: getopt.GetoptError, argv: Sequence[str]) -> str:
+def getopt_message(e: getopt.GetoptError, argv: Sequence[str]) -> str:
     """getopt's complaint in GNU getopt_long's words."""
     opt = e.opt
     long_form = any(a == f"--{opt}" or a.startswith(f"--{opt}=") for a in argv) or len(opt) > 1
