@@ -158,7 +158,8 @@ def _test(timeout: int, qemu: str | None, qemudir: str | None) -> int:
         if qemudir is not None:
             found = _qemu_in_source(qemudir)
             if found is None:
-                why = "No such file or directory" if not os.path.isdir(qemudir) else "no qemu-system-x86_64 in it"
+                why = ("No such file or directory" if not os.path.isdir(qemudir)
+                       else "no qemu-system-x86_64 in it")
                 _err(f"path does not look like a qemu source directory: {qemudir}: {why}")
                 return 1
             g.set_hv(found)
