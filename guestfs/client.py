@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .actions import Action
-from .errors import GuestFSError, UserCancelled
+from .errors import GuestFSError, UnprefixedError, UserCancelled
 from .protocol import (
     CancelFlag,
     FrameReader,
@@ -289,7 +289,8 @@ class RPCClient:
             if chunk.cancel:
                 if sent_cancel:
                     raise UserCancelled()
-                raise GuestFSError("file receive cancelled by daemon", "EIO")
+                # libguestfs says this without the call's name in front.
+                raise UnprefixedError("file receive cancelled by daemon", "EIO")
             if not chunk.data:
                 if sent_cancel:
                     raise UserCancelled()

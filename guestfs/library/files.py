@@ -134,6 +134,39 @@ def lxattrlist(g: GuestFS, path: str, names: list[str]) -> list[dict[str, Any]]:
     return list(g._rpc("internal_lxattrlist", {"path": path, "names": names}))
 
 
+def parse_journal_fields(data: bytes) -> list[dict[str, Any]]:
+    """The fields of one journal entry from ``internal_journal_get``'s stream.
+
+    Each field is a 64-bit big-endian length and that many bytes of
+    ``NAME=value``; the value is bytes (it may be binary).
+    """
+    fields: list[dict[str, Any]] = []
+    off = 0
+    while off < len(data):
+        if off + 8 > len(data):
+            raise GuestFSError("internal error: journal field length is truncated", "EIO")
+        n = int.from_bytes(data[off:off + 8], "big")
+        off += 8
+        if off + n > len(data):
+            raise GuestFSError("internal error: journal field is truncated", "EIO")
+        field = data[off:off + n]
+        off += n
+        name, eq, value = field.partition(b"=")
+        if not eq:
+            raise GuestFSError("internal error: journal field has no '=' character", "EIO")
+        fields.append({"attrname": name.decode("utf-8", "surrogateescape"), "attrval": value})
+    return fields
+
+
+@library_action("journal_get")
+def journal_get(g: GuestFS) -> list[dict[str, Any]]:
+    """The current journal entry's fields, streamed (an entry may exceed the message limit)."""
+    with tempfile.TemporaryFile(dir=g.get_tmpdir()) as f:
+        g._rpc("internal_journal_get", {}, download=f)
+        f.seek(0)
+        return parse_journal_fields(f.read())
+
+
 @library_action("copy_in")
 def copy_in(g: GuestFS, localpath: str, remotedir: str) -> None:
     """Copy a local file or directory tree into a guest directory (via tar)."""
