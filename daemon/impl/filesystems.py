@@ -163,6 +163,10 @@ def vfs_type(mountable: str) -> str:
 def vfs_label(mountable: str) -> str:
     """The filesystem label ("" if none)."""
     dev, _ = mountable_device(mountable)
+    if blockdev.blkid_tag(dev, "TYPE") == "ntfs":
+        # As stock: ntfslabel, which prints long labels whole (blkid garbles them).
+        out = programs.out(["ntfslabel", dev], c_locale=True, message="output", prefix="ntfslabel")
+        return out[:-1] if out.endswith("\n") else out
     return blockdev.blkid_tag(dev, "LABEL")
 
 

@@ -1,6 +1,7 @@
 """Tuning, growing, repairing and measuring filesystems: tune2fs, the XFS
-admin tools, and the minimum size a filesystem can shrink to (btrfs's from
-``daemon/lib/btrfs.py``)."""
+admin tools (and ``xfs_info2``, parsed in ``daemon/lib/xfsinfo.py``), and
+the minimum size a filesystem can shrink to (btrfs's from
+``daemon/lib/btrfs.py``, ntfs's from ``daemon/lib/ntfs.py``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import re
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from ..lib import btrfs
+from ..lib import blockdev, btrfs, ntfs
 from ..lib.fsinfo import mountable_device, tune2fs_l, vfs_type
-from ..lib.programs import run
+from ..lib.programs import out, run
+from ..lib.xfsinfo import parse_xfs_info2
 
 _ERROR_BEHAVIOURS = ("continue", "remount-ro", "panic")
 
@@ -108,13 +110,33 @@ def xfs_repair(device: str, forcelogzero: bool = False, nomodify: bool = False,
     raise DaemonError(f"xfs_repair: {msg}" if msg else f"xfs_repair exited with status {cp.returncode}")
 
 
+@action("xfs_info2")
+def xfs_info2(pathordevice: str) -> list[tuple[str, str]]:
+    """Every number of ``xfs_info``'s report as ``GROUP.FIELD`` (and the text
+    some groups begin with as ``GROUP``), by device or by a path on it."""
+    text = out(["xfs_info", context.appliance_path(pathordevice)], c_locale=True, message="output")
+    pairs = parse_xfs_info2(text)
+    return [(key, _caller_name(value) if key == "meta-data" else value) for key, value in pairs]
+
+
+def _caller_name(name: str) -> str:
+    """xfs_info's name of the filesystem as the caller knows it (device or guest path)."""
+    if name.startswith("/dev/"):
+        return blockdev.mountable_name(name)
+    if name == context.SYSROOT or name.startswith(context.SYSROOT + "/"):
+        return name[len(context.SYSROOT):] or "/"
+    return name
+
+
 @action("vfs_minimum_size")
 def vfs_minimum_size(mountable: str) -> int:
     """The smallest size (bytes) the filesystem could be shrunk to (ext2/3/4;
-    btrfs, which must be mounted)."""
+    ntfs; btrfs, which must be mounted)."""
     fstype = vfs_type(mountable)
     if fstype == "btrfs":
         return btrfs.minimum_size(mountable_device(mountable)[0])
+    if fstype == "ntfs":
+        return ntfs.minimum_size(mountable_device(mountable)[0])
     if not fstype.startswith("ext"):
         raise DaemonError(f"don't know how to get minimum size of '{fstype}' filesystems", "ENOTSUP")
     out = run(["resize2fs", "-P", mountable]).stdout.decode("utf-8", "replace")

@@ -1,4 +1,5 @@
-"""LVM2: physical volumes, volume groups and logical volumes.
+"""LVM2: physical volumes, volume groups and logical volumes, the device
+filter (``lvm_set_filter``) and a group's metadata (``vgmeta``).
 
 Everything runs through the one ``lvm`` binary with the settings of an
 appliance without udev (``daemon/lib/lvm.py``, which also holds the reports
@@ -10,13 +11,14 @@ nodes.
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Any
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
 from ..lib import blockdev, programs
-from ..lib.lvm import lv_paths, lvm, lvm_present, report
+from ..lib.lvm import config, lv_paths, lvm, lvm_present, report, set_device_filter
 
 
 def _int(v: str) -> int:
@@ -252,6 +254,51 @@ def lvm_scan(activate: bool) -> None:
 def vgscan() -> None:
     """Deprecated: rescan for volume groups."""
     lvm("vgscan")
+
+
+def _refilter(devices: list[str] | None) -> None:
+    """Deactivate everything, change the device filter, rescan and activate
+    what is visible now (libguestfs's sequence: it fails while an LV is in use)."""
+    lvm("vgchange", "-an", prefix="vgchange -an")
+    set_device_filter(devices)
+    lvm("vgscan", "--cache", prefix="vgscan")
+    lvm("vgchange", "-ay", prefix="vgchange -ay")
+    _mknodes()
+
+
+@action("lvm_set_filter")
+def lvm_set_filter(devices: list[str]) -> None:
+    """Let LVM see only these block devices (disks or partitions; none: nothing)."""
+    _refilter(list(devices))
+
+
+@action("lvm_clear_filter")
+def lvm_clear_filter() -> None:
+    """Let LVM see every block device again."""
+    _refilter(None)
+
+
+@action("vgmeta")
+def vgmeta(vgname: str) -> bytes:
+    """A volume group's metadata, as ``vgcfgbackup`` writes it."""
+    fd, tmp = tempfile.mkstemp(prefix="vgmeta")
+    os.close(fd)
+    try:
+        cp = programs.run(["lvm", "vgcfgbackup", "--config", config(), "-f", tmp, vgname],
+                          c_locale=True, check=False)
+        if cp.returncode != 0:
+            # lvm's message as it prints it: indented lines, only the final newline dropped.
+            err = (cp.stderr or cp.stdout).decode("utf-8", "replace").rstrip("\n")
+            raise DaemonError(f"vgcfgbackup: {err}")
+        with open(tmp, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise DaemonError.from_oserror(e, tmp) from None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 # -- resizing and renaming ------------------------------------------------------

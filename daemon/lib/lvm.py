@@ -4,7 +4,7 @@ LVM?" test; the LVM actions are in ``impl/lvm.py``.
 The appliance has no udev: its lvm.conf (written by ``appliance/prepare.py``)
 makes LVM create the /dev/mapper and /dev/VG/LV nodes itself, and the same
 settings are passed on the command line here so the daemon also works with a
-stock lvm.conf.
+stock lvm.conf, together with the device filter ``lvm_set_filter`` sets.
 """
 
 from __future__ import annotations
@@ -23,10 +23,34 @@ LVM_CONFIG = ("devices/obtain_device_list_from_udev=0 activation/udev_sync=0 "
               "activation/monitoring=0 global/use_lvmpolld=0 backup/backup=0 backup/archive=0")
 
 
+#: The devices LVM may look at (``lvm_set_filter``), or None for every device.
+_device_filter: tuple[str, ...] | None = None
+
+
+def filter_setting(devices: tuple[str, ...] | None) -> str:
+    """The ``devices/filter`` setting accepting exactly ``devices`` ("" for no filter)."""
+    if devices is None:
+        return ""
+    rules = [f'"a|^{dev}$|"' for dev in devices] + ['"r|.*|"']
+    return f"devices/filter=[{','.join(rules)}]"
+
+
+def set_device_filter(devices: list[str] | None) -> None:
+    """Make every later lvm run see only ``devices`` (None: all of them again)."""
+    global _device_filter
+    _device_filter = None if devices is None else tuple(devices)
+
+
+def config() -> str:
+    """The ``--config`` value of every lvm run: the appliance settings and the filter."""
+    extra = filter_setting(_device_filter)
+    return f"{LVM_CONFIG} {extra}" if extra else LVM_CONFIG
+
+
 def lvm(*args: str, prefix: str | None = None, ok: tuple[int, ...] = (0,)) -> str:
     """Run an lvm subcommand with the appliance settings; errors as lvm prints them."""
     sub, rest = args[0], list(args[1:])
-    return out(["lvm", sub, "--config", LVM_CONFIG, *rest], c_locale=True, message="output",
+    return out(["lvm", sub, "--config", config(), *rest], c_locale=True, message="output",
                prefix=prefix, ok=ok)
 
 
