@@ -43,8 +43,10 @@ def _outcome_name(e: BaseException) -> str:
     return type(e).__name__
 
 
-def run_script_on_stock(setup: list[Step], script: list[Step]) -> list[dict[str, Any]]:
-    """Run ``setup`` then ``script`` with stock libguestfs 1.48 in a fresh handle.
+def run_script_on_stock(setup: list[Step], script: list[Step],
+                        timeout: float = 120) -> list[dict[str, Any]]:
+    """Run ``setup`` then ``script`` with stock libguestfs 1.48 in a fresh handle
+    (within ``timeout`` seconds, its launch included).
 
     :returns: one outcome per ``script`` step: ``{"ok": value}`` or
         ``{"error": class name, "message": text}``.
@@ -54,7 +56,7 @@ def run_script_on_stock(setup: list[Step], script: list[Step]) -> list[dict[str,
     # environment=True: the handle must read STOCK_TCG_ENV (the runner's
     # handles ignore the environment by default).
     case = {"return_dict": True, "environment": True, "calls": [list(s) for s in [*setup, *script]]}
-    reply = run_binding({"cases": [encode_json(case)]}, stock=True, env=STOCK_TCG_ENV)
+    reply = run_binding({"cases": [encode_json(case)]}, stock=True, env=STOCK_TCG_ENV, timeout=timeout)
     results = [_from_runner(r) for r in reply["cases"][0]["results"]]
     failed = [(s, r) for s, r in zip(setup, results) if "ok" not in r]
     assert not failed, f"stock setup failed: {failed}"

@@ -5,21 +5,25 @@ package system, fstab mountpoints).
 ``inspect_os`` mounts every filesystem read-only in a private directory of
 the appliance (never under the sysroot, so the caller's mounts are left
 alone), reads what it needs, unmounts, and keeps the results for the
-``inspect_get_*`` calls until the next ``inspect_os``.  Windows and the
-BSDs are not recognised yet: their filesystems simply yield no root.
+``inspect_get_*`` calls until the next ``inspect_os``.  Windows roots are
+recognised and read by ``lib/wininspect.py`` (system root, registry
+hives, drive letters).  The BSDs are not recognised yet: their
+filesystems simply yield no root.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from ..lib import blockdev, fslist
+from ..lib import blockdev, fslist, wininspect
 from ..lib.elf import elf_arch
 from ..lib.programs import run
 
@@ -47,6 +51,8 @@ _ARCH_PROBES = ("/usr/bin/ls", "/bin/ls", "/usr/bin/bash", "/bin/bash", "/usr/bi
 #: fstab types that are not on a disk.
 _VIRTUAL_FS = frozenset({"proc", "sysfs", "tmpfs", "devpts", "swap", "devtmpfs", "cgroup",
                          "cgroup2", "securityfs", "debugfs", "nfs", "nfs4", "cifs", "none"})
+#: Filesystems mounted through FUSE (ntfs-3g), which let go of the device late.
+_FUSE_TYPES = frozenset({"ntfs"})
 #: Where filesystems are mounted to be looked at.
 _MOUNT_DIR = "/run/guestfs-inspect"
 
@@ -66,6 +72,9 @@ class _OS:
     package_format: str = "unknown"
     package_management: str = "unknown"
     fstab: list[tuple[str, str]] = field(default_factory=list)
+    build_id: str = "unknown"
+    #: What a Windows root holds (None for other guests).
+    windows: wininspect.WindowsInfo | None = None
 
 
 #: Results of the last inspect_os: kernel name of the root → what was found.
@@ -201,6 +210,16 @@ def _describe(top: str) -> _OS:
     return info
 
 
+def _describe_windows(top: str, systemroot: str, disks: list[wininspect.DiskLayout]) -> _OS:
+    """A Windows root: the registry's answers, ``unknown`` where it has none."""
+    w = wininspect.describe(top, systemroot, disks)
+    major, minor = w.version or (0, 0)
+    return _OS(type="windows", distro="windows", product_name=w.product_name or "unknown",
+               product_variant=w.product_variant or "unknown", major=major, minor=minor,
+               arch=w.arch, hostname=w.hostname or "unknown", build_id=w.build_id or "unknown",
+               windows=w)
+
+
 def _fstab(text: str) -> list[tuple[str, str]]:
     """(device, mountpoint) of the disk filesystems in an fstab, most recent first
     (libguestfs lists them in reverse order)."""
@@ -248,23 +267,50 @@ def inspect_os() -> list[str]:
     roots: dict[str, _OS] = {}
     names: list[str] = []
     where = tempfile.mkdtemp(prefix="fs-", dir=_ensure_dir())
+    disks: list[wininspect.DiskLayout] | None = None
     try:
         for name, fstype in fslist.list_filesystems():
             if fstype in ("unknown", "swap") or name.startswith("btrfsvol:"):
                 continue
-            dev = context.resolve_device(name)
+            # fslist names the appliance's own nodes: resolving them as a caller's
+            # names would go wrong when the kernel named the disks out of order.
+            dev = name
+            if fstype in _FUSE_TYPES and not any(src == dev for src, _ in context.read_mounts()):
+                _wait_released(dev)  # unmounted just before (by the caller, say)
             if not _mount_ro(dev, where):
                 continue
             try:
                 if _is_linux_root(where):
                     roots[blockdev.kname(dev)] = _describe(where)
                     names.append(context.canonical_device(dev))
+                elif (systemroot := wininspect.find_systemroot(where)) is not None:
+                    if disks is None:
+                        disks = wininspect.disk_layouts()
+                    roots[blockdev.kname(dev)] = _describe_windows(where, systemroot, disks)
+                    names.append(context.canonical_device(dev))
             finally:
                 run(["umount", where], check=False)
+                if fstype in _FUSE_TYPES:
+                    _wait_released(dev)
     finally:
         os.rmdir(where)
     _ROOTS, _ROOT_NAMES = roots, names
     return list(names)
+
+
+def _wait_released(dev: str, timeout: float = 10.0) -> None:
+    """Wait until nothing holds ``dev`` open exclusively any more: a FUSE file
+    system (ntfs-3g) lets go of its device only after umount has returned, and
+    a mount right after inspect_os would be refused."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.close(os.open(dev, os.O_RDONLY | os.O_EXCL | os.O_CLOEXEC))
+            return
+        except OSError as e:
+            if e.errno != errno.EBUSY or time.monotonic() > deadline:
+                return
+        time.sleep(0.02)
 
 
 def _ensure_dir() -> str:
@@ -309,16 +355,14 @@ for _name, _attr in (("inspect_get_type", "type"), ("inspect_get_distro", "distr
 
 @action("inspect_get_format")
 def inspect_get_format(root: str) -> str:
-    """Always ``installed``: install discs and live images are not recognised."""
-    _root(root)
+    """Always ``installed``, for any device, as stock 1.48's deprecated call answers."""
     return "installed"
 
 
 @action("inspect_get_build_id")
 def inspect_get_build_id(root: str) -> str:
-    """A build identifier (``unknown`` for Linux guests)."""
-    _root(root)
-    return "unknown"
+    """A build identifier (Windows: CurrentBuildNumber; ``unknown`` for Linux guests)."""
+    return _root(root).build_id
 
 
 @action("inspect_get_mountpoints")
@@ -343,36 +387,43 @@ def inspect_get_filesystems(root: str) -> list[str]:
 
 @action("inspect_get_drive_mappings")
 def inspect_get_drive_mappings(root: str) -> list[tuple[str, str]]:
-    """Windows drive letters (none for Linux guests)."""
-    _root(root)
-    return []
+    """Windows drive letters → partitions, from MountedDevices (none for other guests)."""
+    w = _root(root).windows
+    return list(w.drive_mappings) if w is not None else []
 
 
-def _false(name: str) -> None:
+def _false(name: str, checked: bool) -> None:
     def check(root: str) -> bool:
-        _root(root)
+        if checked:
+            _root(root)
         return False
     check.__name__ = name
     check.__doc__ = "False: only installed operating systems are recognised."
     action(name)(check)
 
 
-for _name in ("inspect_is_live", "inspect_is_netinst", "inspect_is_multipart",
-              "inspect_get_windows_group_policy"):
-    _false(_name)
+# is_live, is_netinst, is_multipart: deprecated in stock 1.48, false for any device.
+for _name in ("inspect_is_live", "inspect_is_netinst", "inspect_is_multipart"):
+    _false(_name, False)
+_false("inspect_get_windows_group_policy", True)
 
 
-def _windows_only(name: str, what: str) -> None:
-    def refuse(root: str) -> str:
-        _root(root)
-        raise DaemonError(f"not a Windows guest, or {what} could not be determined", "EINVAL")
-    refuse.__name__ = name
-    refuse.__doc__ = f"The Windows {what} (an error for other guests)."
-    action(name)(refuse)
+def _windows_only(name: str, attr: str, missing: str) -> None:
+    def get(root: str) -> str:
+        w = _root(root).windows
+        value = getattr(w, attr) if w is not None else None
+        if value is None:
+            raise DaemonError(f"not a Windows guest, or {missing}", "EINVAL")
+        return str(value)
+    get.__name__ = name
+    get.__doc__ = f"The Windows {attr.replace('_', ' ')} (an error for other guests)."
+    action(name)(get)
 
 
-for _name, _what in (("inspect_get_windows_systemroot", "systemroot"),
-                     ("inspect_get_windows_current_control_set", "CurrentControlSet"),
-                     ("inspect_get_windows_system_hive", "the system hive"),
-                     ("inspect_get_windows_software_hive", "the software hive")):
-    _windows_only(_name, _what)
+for _name, _attr, _missing in (
+        ("inspect_get_windows_systemroot", "systemroot", "systemroot could not be determined"),
+        ("inspect_get_windows_current_control_set", "current_control_set",
+         "CurrentControlSet could not be determined"),
+        ("inspect_get_windows_system_hive", "system_hive", "system hive not found"),
+        ("inspect_get_windows_software_hive", "software_hive", "software hive not found")):
+    _windows_only(_name, _attr, _missing)

@@ -1,7 +1,7 @@
 """The hivex_* calls in the real appliance: a registry hive in the guest
 opened, read, changed, committed and read back.
 
-The hive is made here from nothing (:func:`minimal_hive`, the smallest
+The hive is made from nothing (``tests/hives.py``'s :func:`minimal_hive`, the smallest
 file hivex accepts: a header and one page with a root key and its
 security record), written into the guest, then grown through the calls
 under test.  No hive, and nothing else from the guest, is ever read on
@@ -18,51 +18,14 @@ from typing import Any
 import pytest
 
 from tests.helpers import err, require_stock
+from tests.hives import PAGE, REG_BINARY, REG_DWORD, REG_MULTI_SZ, REG_SZ, minimal_hive, utf16
 from tests.stock_script import Step, assert_same_outcomes, run_script_on, run_script_on_stock
 
 pytestmark = pytest.mark.appliance
 
-REG_SZ, REG_BINARY, REG_DWORD, REG_MULTI_SZ = 1, 3, 4, 7
-PAGE = 0x1000
-
-
-def minimal_hive(root_name: bytes = b"ROOT") -> bytes:
-    """A valid, empty registry hive (regf format): header, one hbin page.
-
-    The page holds the root ``nk`` record (flags: hive entry, no delete,
-    ASCII name), the ``sk`` security record every key points at (a
-    self-relative descriptor with a NULL DACL, refcount 1, linked to
-    itself) and one free cell filling the rest.
-    """
-    none = 0xFFFFFFFF
-    nk_size = (4 + 76 + len(root_name) + 7) & ~7
-    sk_off = 0x20 + nk_size
-    nk = struct.pack("<i2sHqIIIIIIIIIIHHIIIIHH", -nk_size, b"nk", 0x2C, 0, 0, 0, 0, 0, none, none,
-                     0, none, sk_off, none, 0, 0, 0, 0, 0, 0, len(root_name), 0) + root_name
-    descriptor = bytes([1, 0, 0x04, 0x80]) + bytes(16)
-    sk_size = (4 + 20 + len(descriptor) + 7) & ~7
-    sk = struct.pack("<i2sHIIII", -sk_size, b"sk", 0, sk_off, sk_off, 1, len(descriptor)) + descriptor
-    cells = nk.ljust(nk_size, b"\0") + sk.ljust(sk_size, b"\0")
-    free = PAGE - 0x20 - len(cells)
-    page = (struct.pack("<4sII20s", b"hbin", 0, PAGE, bytes(20)) + cells
-            + struct.pack("<i", free) + bytes(free - 4))
-    header = bytearray(PAGE)
-    # magic, sequence numbers, timestamp, version 1.3, type, format, root offset, data size, cluster
-    struct.pack_into("<4sIIqIIIIIII", header, 0, b"regf", 1, 1, 0, 1, 3, 0, 1, 0x20, PAGE, 1)
-    checksum = 0
-    for (word,) in struct.iter_unpack("<I", bytes(header[:0x1FC])):
-        checksum ^= word
-    struct.pack_into("<I", header, 0x1FC, checksum)
-    return bytes(header) + page
-
-
 HIVE = minimal_hive()
 #: Byte 0x30 is in the checksummed part: the header no longer adds up.
 BAD_CHECKSUM = HIVE[:0x30] + b"X" + HIVE[0x31:]
-
-
-def utf16(s: str) -> bytes:
-    return (s + "\0").encode("utf-16-le")
 
 
 #: Puts the hives in the guest (run on stock too).
