@@ -1,4 +1,6 @@
-"""Running the guest's own programs (``command``, ``sh``) and daemon housekeeping.
+"""Running the guest's own programs (``command``, ``sh``, and the streamed
+``command_out``/``sh_out``) and daemon housekeeping (``debug``,
+``debug_upload``, the test call ``internal_rhbz914931``).
 
 Commands run chrooted into the sysroot with the appliance's ``/dev``,
 ``/dev/pts``, ``/proc`` and ``/sys`` bind-mounted over the guest's (when the
@@ -11,6 +13,8 @@ from __future__ import annotations
 import ctypes
 import os
 import stat
+import sys
+import tempfile
 import time
 from functools import lru_cache
 from typing import Any
@@ -19,6 +23,7 @@ from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
 from ..lib.programs import DEVNULL, run, split_lines
+from ..streams import FileIn, FileOut
 
 #: Appliance directories bind-mounted into the guest for a command, in mount order.
 BIND_DIRS = ("/dev", "/dev/pts", "/proc", "/sys")
@@ -87,23 +92,54 @@ def _enter_sysroot() -> None:
     os.chdir("/")
 
 
-def run_in_guest(argv: list[str]) -> str:
-    """Run a guest program; return its stdout, or fail with its stderr."""
+def _guest_run(argv: list[str], stdout_fd: int | None = None) -> bytes:
+    """Run a guest program; its stdout (or nothing when it went to ``stdout_fd``).
+
+    :raises DaemonError: its stderr, when it fails.
+    """
     if not argv:
         raise DaemonError("passed an empty list", "EINVAL")
     if not context.is_root_mounted():
         raise DaemonError("you must call 'mount' first to mount the root filesystem", "EINVAL")
     env = dict(os.environ, PATH=GUEST_PATH)
+    enter = _enter_sysroot
+    if stdout_fd is not None:
+        def enter() -> None:
+            """In the child: stdout to the file (not the pipe), then into the guest."""
+            os.dup2(stdout_fd, 1)
+            _enter_sysroot()
     mounted = _bind_mounts()
     try:
         # A failed exec (missing program, not executable …) reads PROG: strerror.
-        cp = run(argv, stdin=DEVNULL, env=env, preexec_fn=_enter_sysroot, check=False, guest=True)
+        cp = run(argv, stdin=DEVNULL, env=env, preexec_fn=enter, check=False, guest=True)
     finally:
         _unbind(mounted)
     if cp.returncode != 0:
         raise DaemonError(cp.stderr.decode("utf-8", "surrogateescape").rstrip("\n"))
+    stdout: bytes = cp.stdout
+    return stdout
+
+
+def run_in_guest(argv: list[str]) -> str:
+    """Run a guest program; return its stdout, or fail with its stderr."""
     # The result travels as a C string in libguestfs: it ends at a NUL.
-    return cp.stdout.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+    return _guest_run(argv).split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
+
+
+def _run_to_stream(argv: list[str], out: FileOut) -> None:
+    """Run a guest program with its stdout in an appliance file, then stream that.
+
+    The whole output is kept first, so a failure is a plain error reply
+    (nothing streamed yet) and any size goes through, past the 4 MiB
+    message limit of ``command``.
+    """
+    with tempfile.TemporaryFile() as f:
+        _guest_run(argv, f.fileno())
+        size = os.fstat(f.fileno()).st_size
+        out.total = size
+        out.start()
+        os.lseek(f.fileno(), 0, os.SEEK_SET)
+        out.copy_from_fd(f.fileno())
 
 
 @action("command")
@@ -128,6 +164,18 @@ def sh(command: str) -> str:
 def sh_lines(command: str) -> list[str]:
     """Like ``sh``, split into lines."""
     return split_lines(run_in_guest(["/bin/sh", "-c", command]))
+
+
+@action("command_out")
+def command_out(arguments: list[str], output: FileOut) -> None:
+    """Like ``command``, the output streamed as a file (no size limit, NULs kept)."""
+    _run_to_stream(arguments, output)
+
+
+@action("sh_out")
+def sh_out(command: str, output: FileOut) -> None:
+    """Like ``sh``, the output streamed as a file."""
+    _run_to_stream(["/bin/sh", "-c", command], output)
 
 
 @action("ping_daemon")
@@ -213,6 +261,42 @@ _DEBUG = {
     "setenv": lambda a: _debug_setenv(a),
     "sh": _debug_sh,
 }
+
+
+@action("debug_upload")
+def debug_upload(filename: FileIn, tmpname: str, mode: int) -> None:
+    """Upload a file to a path in the appliance (not the guest), relative to the
+    daemon's working directory, created with ``mode``."""
+    try:
+        fd = os.open(tmpname, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOCTTY | os.O_CLOEXEC,
+                     mode & 0o7777)
+    except OSError as e:
+        raise DaemonError.from_oserror(e, tmpname) from None
+    try:
+        try:
+            filename.copy_to_fd(fd)
+        except OSError as e:
+            raise DaemonError.from_oserror(e, "write", tmpname) from None
+    finally:
+        os.close(fd)
+
+
+#: internal_rhbz914931's accepted chunk counts.
+RHBZ914931_MAX = 1000
+
+
+@action("internal_rhbz914931")
+def internal_rhbz914931(filename: FileIn, count: int) -> None:
+    """A test of the library's recovery from a daemon that dies mid-upload
+    (RHBZ#914931): after ``count`` chunks of the upload the daemon aborts,
+    taking the appliance down.  An upload shorter than that just succeeds."""
+    if not 0 < count <= RHBZ914931_MAX:
+        raise DaemonError("count out of range", "EINVAL")
+    for _ in filename:
+        count -= 1
+        if count == 0:
+            print("guestfsd: internal_rhbz914931: aborting on purpose", file=sys.stderr, flush=True)
+            os.abort()
 
 
 @action("debug")

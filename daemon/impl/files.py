@@ -937,3 +937,15 @@ def _checksum_fd(prog: str, fd: int) -> str:
     if not words:
         raise DaemonError(f"{prog}: no output")
     return words[0].decode()
+
+
+@action("fill_dir")
+def fill_dir(dir: str, nr: int) -> None:  # noqa: A002 - the registry's argument name
+    """Create ``nr`` empty files named ``00000000``, ``00000001`` … in a directory."""
+    for i in range(nr):
+        name = f"{dir}/{i:08d}"
+        try:
+            fd = open_guest(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except OSError as e:
+            raise DaemonError.from_oserror(e, "create", name) from None
+        os.close(fd)

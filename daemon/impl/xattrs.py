@@ -1,12 +1,19 @@
-"""Extended attributes of guest files: list, get, set, remove.
+"""Extended attributes of guest files: list, get, set, remove, the
+batched ``internal_lxattrlist`` (the library's ``lxattrlist``), and
+``copy_attributes`` (mode, ownership and extended attributes from one file
+to another).
 
 The ``l`` forms act on a symlink itself instead of its target.  Error
-messages name the system call, as libguestfs's daemon does.
+messages name the system call, as libguestfs's daemon does.  POSIX ACLs and
+file capabilities (stored as extended attributes) are ``acl.py``.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from typing import Any
 
 from ..dispatch import action
 from ..errors import DaemonError
@@ -102,3 +109,85 @@ def removexattr(xattr: str, path: str) -> None:
 def lremovexattr(xattr: str, path: str) -> None:
     """Remove an extended attribute of a file or of a symlink itself."""
     _remove(xattr, path, False)
+
+
+@action("internal_lxattrlist")
+def internal_lxattrlist(path: str, names: list[str]) -> list[dict[str, bytes | str]]:
+    """``lgetxattrs`` of many names in one directory, flattened.
+
+    Each name gives a header entry (empty ``attrname``, ``attrval`` the
+    number of attributes as a NUL-terminated decimal string) and then its
+    attributes; a name that does not exist gives a header with an empty
+    value and nothing after it, as libguestfs's daemon answers.
+    """
+    out: list[dict[str, bytes | str]] = []
+    with sysroot():
+        for name in names:
+            full = f"{path}/{name}"
+            head: dict[str, bytes | str] = {"attrname": "", "attrval": b""}
+            out.append(head)
+            call = "llistxattr"
+            try:
+                attrs = os.listxattr(full, follow_symlinks=False)
+                call = "lgetxattr"
+                for a in attrs:
+                    out.append({"attrname": a, "attrval": os.getxattr(full, a, follow_symlinks=False)})
+            except OSError as e:
+                if e.errno == errno.ENOENT and call == "llistxattr":
+                    continue
+                raise DaemonError.from_oserror(e, call, full) from None
+            head["attrval"] = f"{len(attrs)}\0".encode()
+    return out
+
+
+@action("copy_attributes")
+def copy_attributes(src: str, dest: str, all: bool = False, mode: bool | None = None,  # noqa: A002
+                    xattributes: bool | None = None, ownership: bool | None = None) -> None:
+    """Copy the chosen attributes of ``src`` to ``dest`` (symlinks followed).
+
+    ``all`` chooses every kind; an explicit ``mode``, ``xattributes`` or
+    ``ownership`` overrides it for that kind.  Ownership goes first, since
+    chown(2) clears the set-user-ID and set-group-ID bits the mode may have.
+    """
+    mode = all if mode is None else mode
+    xattributes = all if xattributes is None else xattributes
+    ownership = all if ownership is None else ownership
+    try:
+        with sysroot():
+            st = os.stat(src)
+    except OSError as e:
+        raise DaemonError.from_oserror(e, "stat", src) from None
+    try:
+        with sysroot():
+            os.stat(dest)
+    except OSError as e:
+        raise DaemonError.from_oserror(e, "stat", dest) from None
+    if ownership:
+        _meta(os.chown, "chown", dest, st.st_uid, st.st_gid)
+    if mode:
+        _meta(os.chmod, "chmod", dest, stat.S_IMODE(st.st_mode))
+    if xattributes:
+        _copy_xattrs(src, dest)
+
+
+def _meta(fn: Any, call: str, path: str, *args: int) -> None:
+    """chown/chmod of a guest path, failing as ``CALL: PATH: strerror``."""
+    try:
+        with sysroot():
+            fn(path, *args)
+    except OSError as e:
+        raise DaemonError.from_oserror(e, call, path) from None
+
+
+def _copy_xattrs(src: str, dest: str) -> None:
+    """Set each extended attribute of ``src`` on ``dest`` (others on ``dest`` stay)."""
+    call, where = "listxattr", src
+    try:
+        with sysroot():
+            for name in os.listxattr(src):
+                call, where = "getxattr", src
+                value = os.getxattr(src, name)
+                call, where = "setxattr", dest
+                os.setxattr(dest, name, value)
+    except OSError as e:
+        raise DaemonError.from_oserror(e, call, where) from None
