@@ -505,6 +505,29 @@ class DomainRNG(XMLElement):
         super().set_defaults()
 
 
+class DomainInterface(XMLElement):
+    """``<interface type='user'>``: the appliance's user-mode network
+    (``set_network(True)``), virtio, on the same 169.254.0.0/16 net as the
+    direct backend's."""
+
+    tag = "interface"
+    type = XMLProperty("@type")
+    model = XMLProperty("model/@type")
+    ip_family = XMLProperty("ip/@family")
+    ip_address = XMLProperty("ip/@address")
+    ip_prefix = XMLProperty("ip/@prefix", "int")
+
+    def set_defaults(self) -> None:
+        """User networking, virtio, 169.254.0.0/16."""
+        if self.type is None:
+            self.type = "user"
+        if self.model is None:
+            self.model = "virtio"
+        if self.ip_address is None:
+            self.ip_family, self.ip_address, self.ip_prefix = "ipv4", "169.254.0.0", 16
+        super().set_defaults()
+
+
 class DomainMemballoon(XMLElement):
     """``<memballoon>``: ``none``, or libvirt adds a balloon device."""
 
@@ -551,6 +574,7 @@ class DomainXML(XMLElement):
     serials = XMLChildren(DomainSerial, "devices")
     channels = XMLChildren(DomainChannel, "devices")
     rngs = XMLChildren(DomainRNG, "devices")
+    interfaces = XMLChildren(DomainInterface, "devices")
     memballoon = XMLChild(DomainMemballoon, "devices")
     seclabels = XMLChildren(DomainSeclabel)
 

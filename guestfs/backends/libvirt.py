@@ -30,6 +30,7 @@ from ._domain_xml import (
     DomainChannel,
     DomainController,
     DomainDisk,
+    DomainInterface,
     DomainOS,
     DomainRNG,
     DomainSeclabel,
@@ -203,6 +204,8 @@ class LibvirtBackend(Backend):
         dom.serials.append(DomainSerial(source_path=self.console_path))
         dom.channels.append(DomainChannel(source_path=self.sockpath, target_name=CHANNEL_NAME))
         dom.rngs.append(DomainRNG())
+        if settings["network"]:
+            dom.interfaces.append(DomainInterface())
         dom.seclabels = self.seclabels
         dom.set_defaults()
         return dom

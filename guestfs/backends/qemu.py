@@ -90,6 +90,18 @@ def kernel_cmdline(ctx: LaunchContext, appliance: Appliance) -> str:
     return " ".join(args)
 
 
+#: The user-mode network of ``set_network(True)``: the appliance's /init
+#: gives itself 169.254.2.15; the host is reachable as 169.254.2.2.
+USER_NET = "169.254.0.0/16"
+
+
+def network_args(enabled: bool) -> list[str]:
+    """qemu arguments for the appliance's network (none when it is off)."""
+    if not enabled:
+        return []
+    return ["-netdev", f"user,id=usernet,net={USER_NET}", "-device", "virtio-net-pci,netdev=usernet"]
+
+
 def qemu_escape(s: str) -> str:
     """Escape a value for qemu's comma-separated option syntax."""
     return s.replace(",", ",,")
@@ -267,6 +279,7 @@ class QemuBackend(Backend):
         argv += ["-drive", f"file={qemu_escape(appliance.root)},snapshot=on,id=appliance,"
                  "cache=unsafe,if=none,format=raw",
                  "-device", "scsi-hd,drive=appliance",
+                 *network_args(settings["network"]),
                  "-device", "virtio-serial-pci",
                  "-serial", "stdio",
                  "-chardev", f"socket,path={qemu_escape(self.sockpath)},id=channel0",

@@ -81,6 +81,7 @@ CASES: dict[str, tuple[list[Drive], dict[str, Any]]] = {
                  Drive("/images/probed.img"),
                  Drive("/images/virtio.img", format="raw", iface="virtio")],
                 {"memsize": 1024, "smp": 2}),
+    "network": ([Drive("/images/disk.img", format="raw")], {"network": True}),
     "kvm-selinux": ([Drive("/images/disk.img", format="raw")],
                     {"accel": "kvm", "hv": "/usr/local/bin/qemu-kvm",
                      "seclabels": (DomainSeclabel(type="none", model="selinux"),)}),

@@ -495,6 +495,26 @@ def test_config_adds_qemu_parameters_and_refuses_managed_ones(tmp_path: Any) -> 
     g.close()
 
 
+def test_network_adds_user_networking_and_tells_the_appliance(tmp_path: Any) -> None:
+    from guestfs.appliance import Appliance
+    from guestfs.backends.context import LaunchContext
+    from guestfs.backends.qemu import QemuBackend
+
+    g = guestfs.GuestFS(environment=False)
+    appliance = Appliance("/k", "/i", "/r", "fixed", "/")
+    off = QemuBackend(LaunchContext.for_handle(g, str(tmp_path)))
+    assert "-netdev" not in off.command_line(appliance, [])
+    assert "guestfs_network=1" not in off.kernel_cmdline(appliance).split()
+    g.set_network(True)
+    on = QemuBackend(LaunchContext.for_handle(g, str(tmp_path)))
+    argv = on.command_line(appliance, [])
+    i = argv.index("-netdev")
+    assert argv[i:i + 4] == ["-netdev", "user,id=usernet,net=169.254.0.0/16",
+                             "-device", "virtio-net-pci,netdev=usernet"]
+    assert "guestfs_network=1" in on.kernel_cmdline(appliance).split()
+    g.close()
+
+
 def test_optional_percentages_come_back_as_none() -> None:
     act = ACTIONS["lvs_full"]
     lv = {"lv_name": "lv", "lv_uuid": "u" * 32, "lv_attr": "", "lv_major": 0, "lv_minor": 0,
