@@ -6,7 +6,9 @@ The walk is read from the sleuthkit programs, never from a mounted
 filesystem, so deleted names show too: ``fls -a -r -p`` gives each name, its
 type, inode and allocation state; ``fls -a -r -m /`` (the same walk, in
 body-file form) the target of symbolic links whose inode holds it; and
-``istat`` per inode the size, link count and times to the nanosecond.  The
+each inode's size, link count and times to the nanosecond are read with
+libtsk in the daemon (``daemon/lib/tsklib.py``: one ``istat`` per inode
+costs half a second under TCG), or from ``istat`` if libtsk cannot be used.  The
 entries kept are libguestfs 1.48's: the root's ``.`` and every other name
 except ``.``/``..`` and the orphan files under ``$OrphanFiles``.  Each one
 goes out as an XDR ``tsk_dirent``, end to end in the FileOut stream.  The
@@ -29,7 +31,9 @@ from guestfs.actions.kinds import DeviceNode
 
 from ..dispatch import action
 from ..errors import DaemonError
+from ..lib import tsklib
 from ..lib.programs import DEVNULL, err_text, run, spawn
+from ..lib.tsklib import InodeMeta
 from ..streams import FileOut
 
 #: tsk_flags bits (libguestfs's DIRENT_* values).
@@ -250,14 +254,29 @@ def _istat(dev: str, inode: int) -> Meta | None:
     return parse_istat(cp.stdout.decode("utf-8", "surrogateescape"))
 
 
+def _from_library(m: InodeMeta | None) -> Meta | None:
+    if m is None:
+        return None
+    return Meta(allocated=m.allocated, size=m.size, nlink=m.nlink, compressed=m.compressed,
+                times=m.times)
+
+
 def _send(fileout: FileOut, dev: str, names: Iterable[Name]) -> None:
-    """Stream the tsk_dirent of each name (istat once per inode)."""
+    """Stream the tsk_dirent of each name, its inode read once (libtsk, else istat)."""
     codec = struct_codecs()["tsk_dirent"]
     metas: dict[int, Meta | None] = {}
-    for n in names:
-        if n.inode not in metas:
-            metas[n.inode] = _istat(dev, n.inode) if n.name_type != "V" else None
-        fileout.write(codec.encode(dirent(n, metas[n.inode])))
+    fs = tsklib.open_fs(dev)
+    try:
+        for n in names:
+            if n.inode not in metas:
+                if fs is not None:
+                    metas[n.inode] = _from_library(fs.inode(n.inode))
+                else:
+                    metas[n.inode] = _istat(dev, n.inode) if n.name_type != "V" else None
+            fileout.write(codec.encode(dirent(n, metas[n.inode])))
+    finally:
+        if fs is not None:
+            fs.close()
 
 
 @action("internal_filesystem_walk")
