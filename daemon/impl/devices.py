@@ -309,7 +309,6 @@ ALL_GROUPS = (
 
 #: Programs a group needs in the appliance (any one of a tuple will do).
 _GROUP_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "acl": (("getfacl", "setfacl"),),
     "blkdiscard": (("blkdiscard",),),
     "blkdiscardzeroes": (("blkdiscard",),),
     "btrfs": (("btrfs",), ("mkfs.btrfs",)),
@@ -318,11 +317,9 @@ _GROUP_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "fstrim": (("fstrim",),),
     "gdisk": (("sgdisk",),),
     "grub": (("grub-install", "grub2-install"),),
-    "journal": (("journalctl",),),
     "ldm": (("ldmtool",),),
     "libtsk": (("icat", "fls"),),
     "libyara": (("yara",),),
-    "linuxcaps": (("getcap", "setcap"),),
     "linuxfsuuid": (("tune2fs", "swaplabel", "xfs_admin", "btrfstune"),),
     "linuxmodules": (("modprobe",),),
     "luks": (("cryptsetup",),),
@@ -332,7 +329,6 @@ _GROUP_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "ntfsprogs": (("ntfsresize", "ntfsclone", "ntfsfix"),),
     "rsync": (("rsync",),),
     "scrub": (("scrub",),),
-    "selinux": (("getfattr",),),
     "selinuxrelabel": (("setfiles",),),
     "sleuthkit": (("icat",),),
     "squashfs": (("mksquashfs",),),
@@ -347,14 +343,28 @@ _GROUP_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
 #: Libraries a group needs in the appliance (groups whose calls use a
 #: library, not a program): a check that it can be loaded.
 _GROUP_LIBRARIES: dict[str, Callable[[], bool]] = {
+    "acl": lambda: _loadable("libacl.so.1"),
     "augeas": augeaslib.present,
     "hivex": lambda: debmodules.present("hivex"),
+    "journal": lambda: _loadable("libsystemd.so.0"),
+    "linuxcaps": lambda: _loadable("libcap.so.2"),
+    "selinux": lambda: _loadable("libselinux.so.1"),
 }
 
 #: Groups whose calls the facts do not mark optional (libguestfs 1.48's
 #: aug_* calls belong to no group, yet stock still answers "augeas"): the
 #: name prefix of their members.
 _GROUP_PREFIXES = {"augeas": "aug_"}
+
+
+def _loadable(soname: str) -> bool:
+    """Whether a shared library the group's calls load through ctypes is here."""
+    import ctypes
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
 
 
 def _members(group: str) -> list[str]:

@@ -36,6 +36,8 @@ def _prepare(g: Any) -> None:
 
 
 def test_acl_round_trip(g: Any) -> None:
+    assert g.feature_available(["acl", "linuxcaps"])
+    g.available(["acl", "linuxcaps"])
     _prepare(g)
     assert g.acl_get_file("/f", "access") == "user::rw-\ngroup::r--\nother::r--\n"
     # Short and long forms are both accepted; the answer is the long form.

@@ -154,6 +154,8 @@ def _read_all(g: Any) -> list[dict[str, bytes]]:
 
 
 def test_calls_before_open_say_to_open(g: Any) -> None:
+    assert g.feature_available(["journal"])
+    g.available(["journal"])
     for name, args in (("journal_next", ()), ("journal_close", ()), ("journal_skip", (1,)),
                        ("journal_get_data_threshold", ()), ("journal_set_data_threshold", (1,)),
                        ("journal_get_realtime_usec", ())):

@@ -98,6 +98,7 @@ def test_fill_dir(g: Any) -> None:
 
 
 def test_lxattrlist(g: Any) -> None:
+    assert g.feature_available(["linuxxattrs"])
     _prepare(g)
     expected = [{"attrname": "", "attrval": b"2\0"}, {"attrname": "user.a", "attrval": b"1"},
                 {"attrname": "user.bb", "attrval": b"22"},
