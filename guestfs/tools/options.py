@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import unquote, urlsplit
 
-from ..actions.kinds import LONGINT_OK, xstrtoll
+from ..actions.kinds import LONGINT_INVALID, LONGINT_OVERFLOW, xstrtoll
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
@@ -120,9 +120,13 @@ class ImageOptions:
         elif opt == "--blocksize":
             if value:
                 code, size = xstrtoll(value)
-                if code != LONGINT_OK:
-                    raise UsageError(f"--blocksize option '{value}': invalid integer parameter")
-                self._blocksize = size
+                if code == LONGINT_INVALID:
+                    raise UsageError("--blocksize option is not numeric")
+                # As stock, a number with a bad suffix ("12x") counts as its
+                # digits, and one beyond a C int (an overflow too) is passed
+                # on as a size add_drive refuses, with the library's message.
+                fits = code != LONGINT_OVERFLOW and -2**31 <= size < 2**31
+                self._blocksize = size if fits else -1
             else:
                 self._blocksize = None
             self._blocksize_consumed = False

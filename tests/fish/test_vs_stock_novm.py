@@ -76,6 +76,9 @@ def test_script_on_stdin(script: str, tmp_path: Path) -> None:
 
 ARGVS = [
     ["--foo"], ["-z"], ["-a"], ["--add"], ["--format=raw"], ["--blocksize=4096"], ["-a", "/nonexist"],
+    ["--blocksize=x", "-a", "/dev/null"], ["--blocksize=12x", "-a", "/dev/null"],
+    ["--blocksize=1k", "-a", "/dev/null"], ["--blocksize=99999999999999999999", "-a", "/dev/null"],
+    ["--blocksize=99999999999", "-a", "/dev/null"],
     ["echo", "a", ":", "echo", "b"], ["echo", "a:b", ":", "foo"], ["--", "echo", "-a"],
     ["echo", "--foo"], ["-N", "foo"], ["-N", "fs:ext4:1x"], ["-V"], ["--version"],
     ["-h", "nosuch"], ["set-memsize", "12x"], ["-x", "echo", "hi"],
