@@ -10,7 +10,6 @@ file capabilities (stored as extended attributes) are ``acl.py``.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from typing import Any
@@ -117,8 +116,9 @@ def internal_lxattrlist(path: str, names: list[str]) -> list[dict[str, bytes | s
 
     Each name gives a header entry (empty ``attrname``, ``attrval`` the
     number of attributes as a NUL-terminated decimal string) and then its
-    attributes; a name that does not exist gives a header with an empty
-    value and nothing after it, as libguestfs's daemon answers.
+    attributes; a name whose attributes cannot be listed (it does not
+    exist, ``path`` is no directory …) gives a header with an empty value
+    and nothing after it, as libguestfs's daemon answers.
     """
     out: list[dict[str, bytes | str]] = []
     with sysroot():
@@ -133,7 +133,7 @@ def internal_lxattrlist(path: str, names: list[str]) -> list[dict[str, bytes | s
                 for a in attrs:
                     out.append({"attrname": a, "attrval": os.getxattr(full, a, follow_symlinks=False)})
             except OSError as e:
-                if e.errno == errno.ENOENT and call == "llistxattr":
+                if call == "llistxattr":
                     continue
                 raise DaemonError.from_oserror(e, call, full) from None
             head["attrval"] = f"{len(attrs)}\0".encode()

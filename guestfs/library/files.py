@@ -130,7 +130,11 @@ def readlinklist(g: GuestFS, path: str, names: list[str]) -> list[str]:
 
 @library_action("lxattrlist")
 def lxattrlist(g: GuestFS, path: str, names: list[str]) -> list[dict[str, Any]]:
-    """Extended attributes of many names in one directory."""
+    """Extended attributes of many names in one directory (names with a ``/``
+    refused first, as libguestfs's library refuses them)."""
+    for n in names:
+        if "/" in n:
+            raise GuestFSError(f"lxattrlist: names: '{n}' is not a file name", "EINVAL")
     return list(g._rpc("internal_lxattrlist", {"path": path, "names": names}))
 
 

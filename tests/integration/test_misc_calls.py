@@ -110,6 +110,9 @@ def test_lxattrlist(g: Any) -> None:
     assert g.internal_lxattrlist("/d", names) == expected
     assert g.lxattrlist("/d", []) == []
     assert g.lxattrlist("/nonexist", ["b"]) == [{"attrname": "", "attrval": b""}]
+    assert g.lxattrlist("/src", ["x"]) == [{"attrname": "", "attrval": b""}]  # no directory
+    for bad in ("../src", "sub/x"):
+        assert err(g.lxattrlist, "/d", [bad]) == f"lxattrlist: names: '{bad}' is not a file name"
 
 
 @pytest.fixture
@@ -220,6 +223,9 @@ SCRIPT: list[Step] = [
     ("lxattrlist", ["/d", []], {}),
     ("lxattrlist", ["/nonexist", ["b"]], {}),
     ("lxattrlist", ["/", ["src", "d"]], {}),
+    ("lxattrlist", ["/src", ["x"]], {}),
+    ("lxattrlist", ["/d", ["../src"]], {}),
+    ("lxattrlist", ["/d", ["", ".", "a\nb"]], {}),
     ("debug_upload", ["/etc/hostname", "a/b", 0o640], {}),
     ("debug_upload", ["/etc/hostname", "/tmp/from-test", 0o600], {}),
     ("debug_upload", ["/nonexist-on-host", "/tmp/x", 0o600], {}),
