@@ -12,7 +12,6 @@ import base64
 import errno
 import os
 import stat
-import subprocess
 import tempfile
 from collections.abc import Iterable
 
@@ -21,8 +20,10 @@ from guestfs.actions.kinds import GuestPath
 from .. import context
 from ..dispatch import action, check_path
 from ..errors import DaemonError
-from ..lib.guestroot import BLOCK, open_dir_checked, open_guest, real, sysroot, write_all
-from ..lib.programs import DEVNULL, checksum_program, err_text, run, spawn
+from ..lib.guestroot import open_dir_checked, open_guest, real, sysroot
+from ..lib.pipes import feed, write_stream
+from ..lib.pipes import stream as _pipe_stream
+from ..lib.programs import DEVNULL, checksum_program, err_text, run
 from ..lib.walk import scandir_walk
 from ..streams import FileIn, FileOut
 
@@ -38,28 +39,6 @@ def _open_target(target: str, flags: int, mode: int = 0o666) -> int:
     if isinstance(target, GuestPath):
         return open_guest(target, flags, mode)
     return os.open(target, flags | os.O_CLOEXEC | os.O_NOCTTY, mode)
-
-
-def writev_all(fd: int, parts: list[bytes]) -> None:
-    """writev(2) a list of buffers completely (no copying them together first)."""
-    total = sum(map(len, parts))
-    done = os.writev(fd, parts)
-    if done < total:  # short write: finish the slow way
-        write_all(fd, memoryview(b"".join(parts))[done:])
-
-
-def write_stream(filein: FileIn, fd: int) -> None:
-    """Write an upload stream to ``fd`` in big writev calls (OSError passes through)."""
-    parts: list[bytes] = []
-    size = 0
-    for data in filein:
-        parts.append(data)
-        size += len(data)
-        if size >= BLOCK or len(parts) >= 512:
-            writev_all(fd, parts)
-            parts, size = [], 0
-    if parts:
-        writev_all(fd, parts)
 
 
 def _receive(filein: FileIn, fd: int, name: str) -> None:
@@ -203,7 +182,7 @@ def base64_in(base64file: FileIn, filename: str) -> None:
         failed.errno = errno.errorcode.get(e.errno or 0, "")
         raise failed from None
     try:
-        _pipe_in(["base64", "-d", "-i"], base64file, stdout=fd, what="base64")
+        feed(["base64", "-d", "-i"], base64file, stdout=fd, what="base64")
     except DaemonError:
         raise failed from None
     finally:
@@ -309,30 +288,6 @@ def _chown_supported(rdir: str) -> bool:
         os.unlink(tmp)
 
 
-def _pipe_in(argv: list[str], filein: FileIn, what: str, stdout: int | None = None,
-             cwd: str | None = None) -> None:
-    """Feed an upload stream to a program's stdin; its failure becomes ``what: stderr``."""
-    with tempfile.TemporaryFile() as errf:
-        proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL if stdout is None else stdout,
-                     stderr=errf, cwd=cwd)
-        assert proc.stdin is not None
-        broken = False
-        try:
-            write_stream(filein, proc.stdin.fileno())
-        except BrokenPipeError:
-            broken = True  # the program stopped reading: its status says why
-        finally:
-            try:
-                proc.stdin.close()
-            except BrokenPipeError:
-                broken = True
-            rc = proc.wait()
-        if rc != 0 or broken:
-            errf.seek(0)
-            msg = errf.read().decode("utf-8", "surrogateescape").strip()
-            raise DaemonError(f"{what}: {msg}" if msg else f"{what}: exited with status {rc}")
-
-
 def _tar_in(filein: FileIn, directory: str, compress: str | None = None, xattrs: bool = False,
             selinux: bool = False, acls: bool = False, keepdirlink: bool = False) -> None:
     """Unpack an uploaded tarball into a guest directory."""
@@ -350,7 +305,7 @@ def _tar_in(filein: FileIn, directory: str, compress: str | None = None, xattrs:
         argv.append("--keep-directory-symlink")
     if not _chown_supported(rdir):
         argv.append("--no-same-owner")
-    _pipe_in(argv, filein, what=f"tar subcommand failed on directory: {directory}")
+    feed(argv, filein, what=f"tar subcommand failed on directory: {directory}")
 
 
 @action("tar_in")
@@ -372,29 +327,9 @@ def txz_in(tarball: FileIn, directory: str) -> None:
     _tar_in(tarball, directory, "xz")
 
 
-def _stream_out(argv: list[str], out: FileOut, what: str, cwd: str | None = None) -> None:
-    """Run a program and stream its stdout; a failure cancels the stream (or errors first)."""
-    with tempfile.TemporaryFile() as errf:
-        proc = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf, cwd=cwd)
-        assert proc.stdout is not None
-        rfd = proc.stdout.fileno()
-        try:
-            while True:
-                data = os.read(rfd, READ_BLOCK)
-                if not data:
-                    break
-                out.write(data)
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        finally:
-            proc.stdout.close()
-        rc = proc.wait()
-        if rc != 0:
-            errf.seek(0)
-            msg = errf.read().decode("utf-8", "surrogateescape").strip()
-            raise DaemonError(f"{what}: {msg}" if msg else f"{what}: exited with status {rc}")
+def _stream(argv: list[str], out: FileOut, what: str, cwd: str | None = None) -> None:
+    """A program's stdout as the download; failing before any output is an error reply."""
+    _pipe_stream(argv, out, what, cwd=cwd, start_first=False)
 
 
 def _tar_out(directory: str, out: FileOut, compress: str | None = None, numericowner: bool = False,
@@ -414,7 +349,7 @@ def _tar_out(directory: str, out: FileOut, compress: str | None = None, numerico
         argv.append("--numeric-owner")
     argv += [f"--exclude={x}" for x in excludes]
     argv += [*_tar_attrs(xattrs, selinux, acls), "-cf", "-", "."]
-    _stream_out(argv, out, "tar subcommand failed")
+    _stream(argv, out, "tar subcommand failed")
 
 
 @action("tar_out")
@@ -467,13 +402,13 @@ def compress_out(ctype: str, file: str, zfile: FileOut, level: int | None = None
         raise DaemonError.from_oserror(e, file) from None
     if stat.S_ISDIR(st.st_mode):
         raise DaemonError(f"{file}: {os.strerror(21)}", "EISDIR")
-    _stream_out([*argv, "--", real(file, follow=True)], zfile, f"{ctype}: {file}")
+    _stream([*argv, "--", real(file, follow=True)], zfile, f"{ctype}: {file}")
 
 
 @action("compress_device_out")
 def compress_device_out(ctype: str, device: str, zdevice: FileOut, level: int | None = None) -> None:
     """Stream a whole device compressed with gzip, bzip2, xz, lzop or compress."""
-    _stream_out([*_compress_argv(ctype, level), "--", device], zdevice,
+    _stream([*_compress_argv(ctype, level), "--", device], zdevice,
                 f"{ctype}: {context.canonical_device(device)}")
 
 
@@ -491,4 +426,4 @@ def cpio_out(directory: str, cpiofile: FileOut, format: str | None = None) -> No
     if not os.path.isdir(rdir):
         raise DaemonError(f"{directory}: not a directory", "ENOTDIR")
     script = 'find . -print0 | cpio --quiet -o -0 -H "$1"'
-    _stream_out(["sh", "-c", script, "sh", fmt], cpiofile, "cpio", cwd=rdir)
+    _stream(["sh", "-c", script, "sh", fmt], cpiofile, "cpio", cwd=rdir)

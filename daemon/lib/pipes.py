@@ -1,10 +1,11 @@
-"""Programs fed from an upload stream or streamed to a download, for the
-families whose FileIn/FileOut calls are one program (``impl/ntfs.py``'s
-ntfsclone and ntfscat).
+"""Upload streams written out, and programs fed from an upload or streamed
+to a download (tar_in/out, base64_in, cpio_out, compress_out, ntfsclone,
+ntfscat …).
 
-:func:`feed` writes a FileIn stream to a program's stdin; :func:`stream`
-sends a program's stdout as a FileOut stream.  Both start the program
-through ``programs.spawn`` and word a failure from its stderr.
+:func:`write_stream` writes a FileIn stream to a descriptor in big writev
+calls; :func:`feed` writes one to a program's stdin; :func:`stream` sends
+a program's stdout as a FileOut stream.  Programs start through
+``programs.spawn`` and a failure is worded from their stderr.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from ..errors import DaemonError
+from .guestroot import BLOCK, write_all
 from .programs import spawn
 
 if TYPE_CHECKING:
@@ -29,6 +31,28 @@ def _same(text: str) -> str:
     return text
 
 
+def writev_all(fd: int, parts: list[bytes]) -> None:
+    """writev(2) a list of buffers completely (no copying them together first)."""
+    total = sum(map(len, parts))
+    done = os.writev(fd, parts)
+    if done < total:  # short write: finish the slow way
+        write_all(fd, memoryview(b"".join(parts))[done:])
+
+
+def write_stream(filein: FileIn, fd: int) -> None:
+    """Write an upload stream to ``fd`` in big writev calls (OSError passes through)."""
+    parts: list[bytes] = []
+    size = 0
+    for data in filein:
+        parts.append(data)
+        size += len(data)
+        if size >= BLOCK or len(parts) >= 512:
+            writev_all(fd, parts)
+            parts, size = [], 0
+    if parts:
+        writev_all(fd, parts)
+
+
 def _failure(errf: IO[bytes], what: str, rc: int, fix: Callable[[str], str]) -> DaemonError:
     """``what: stderr`` (``what: exited with status N`` when it said nothing)."""
     errf.seek(0)
@@ -36,21 +60,21 @@ def _failure(errf: IO[bytes], what: str, rc: int, fix: Callable[[str], str]) -> 
     return DaemonError(f"{what}: {fix(msg)}" if msg else f"{what}: exited with status {rc}")
 
 
-def feed(argv: list[str], filein: FileIn, what: str, fix: Callable[[str], str] = _same) -> None:
-    """Run ``argv`` with the upload on its stdin (its stdout discarded).
+def feed(argv: list[str], filein: FileIn, what: str, fix: Callable[[str], str] = _same,
+         stdout: int | None = None, cwd: str | None = None) -> None:
+    """Run ``argv`` with the upload on its stdin.
 
     :param fix: applied to the program's message (to rename devices in it).
+    :param stdout: where its output goes (discarded by default).
     :raises DaemonError: ``what: stderr`` if it fails or stops reading early.
     """
     with tempfile.TemporaryFile() as errf:
-        proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errf)
+        proc = spawn(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL if stdout is None else stdout,
+                     stderr=errf, cwd=cwd)
         assert proc.stdin is not None
         broken = False
         try:
-            for data in filein:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(proc.stdin.fileno(), view):]
+            write_stream(filein, proc.stdin.fileno())
         except BrokenPipeError:
             broken = True  # the program stopped reading: its status says why
         finally:
@@ -63,17 +87,20 @@ def feed(argv: list[str], filein: FileIn, what: str, fix: Callable[[str], str] =
             raise _failure(errf, what, rc, fix)
 
 
-def stream(argv: list[str], out: FileOut, what: str) -> None:
+def stream(argv: list[str], out: FileOut, what: str, cwd: str | None = None,
+           start_first: bool = True) -> None:
     """Run ``argv`` and send its stdout as the download.
 
-    The reply goes out before the program starts, as in libguestfs, so any
-    failure (even an immediate one) cancels the transfer.
-
+    :param start_first: send the reply before the program starts, as
+        libguestfs does for ntfsclone/ntfscat, so any failure (even an
+        immediate one) cancels the transfer; otherwise a program that fails
+        before writing anything gets an error reply.
     :raises DaemonError: ``what: stderr`` if it fails.
     """
-    out.start()
+    if start_first:
+        out.start()
     with tempfile.TemporaryFile() as errf:
-        proc = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf)
+        proc = spawn(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errf, cwd=cwd)
         assert proc.stdout is not None
         try:
             while True:
