@@ -76,11 +76,16 @@ def choose_accel(ctx: LaunchContext) -> str:
 
 
 def kernel_cmdline(ctx: LaunchContext, appliance: Appliance) -> str:
-    """Kernel arguments: ours, root, verbosity, then the user's ``append``
-    (shared with the libvirt backend)."""
-    args = list(KERNEL_ARGS)
+    """Kernel arguments: ours, root, SELinux, verbosity, then the user's
+    ``append`` (shared with the libvirt backend).
+
+    ``set_selinux(True)`` asks for ``selinux=1 enforcing=0`` (permissive)
+    instead of ``selinux=0``, as libguestfs does.
+    """
+    args = [a for a in KERNEL_ARGS if a != "selinux=0"]
     root_uuid = ext2_uuid(appliance.root)
     args.append(f"root=UUID={root_uuid}" if root_uuid else "root=/dev/sdb")
+    args += ["selinux=1", "enforcing=0"] if ctx.settings["selinux"] else ["selinux=0"]
     args.append("guestfs_verbose=1" if ctx.verbose else "quiet")
     if ctx.settings["network"]:
         args.append("guestfs_network=1")

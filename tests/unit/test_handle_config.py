@@ -515,6 +515,32 @@ def test_network_adds_user_networking_and_tells_the_appliance(tmp_path: Any) -> 
     g.close()
 
 
+def test_selinux_boots_the_appliance_permissive_as_libguestfs_asks(tmp_path: Any) -> None:
+    from guestfs.appliance import Appliance
+    from guestfs.backends.context import LaunchContext
+    from guestfs.backends.qemu import QemuBackend, kernel_cmdline
+
+    g = guestfs.GuestFS(environment=False)
+    appliance = Appliance("/k", "/i", "/r", "fixed", "/")
+    off = QemuBackend(LaunchContext.for_handle(g, str(tmp_path))).kernel_cmdline(appliance).split()
+    assert off.count("selinux=0") == 1
+    assert "selinux=1" not in off and "enforcing=0" not in off
+    with pytest.warns(DeprecationWarning):
+        g.set_selinux(True)
+    ctx = LaunchContext.for_handle(g, str(tmp_path))
+    on = QemuBackend(ctx).kernel_cmdline(appliance).split()
+    # The libvirt backend puts the same function's answer in its <cmdline>.
+    assert kernel_cmdline(ctx, appliance).split() == on
+    assert "selinux=0" not in on
+    i = on.index("selinux=1")
+    assert on[i:i + 2] == ["selinux=1", "enforcing=0"]
+    assert on[i - 1].startswith("root=")  # where libguestfs puts them, before quiet/TERM
+    g.set_append("selinux=0")  # the user's append still comes last and wins
+    last = QemuBackend(LaunchContext.for_handle(g, str(tmp_path))).kernel_cmdline(appliance).split()[-1]
+    assert last == "selinux=0"
+    g.close()
+
+
 def test_optional_percentages_come_back_as_none() -> None:
     act = ACTIONS["lvs_full"]
     lv = {"lv_name": "lv", "lv_uuid": "u" * 32, "lv_attr": "", "lv_major": 0, "lv_minor": 0,
