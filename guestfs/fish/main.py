@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..actions import ACTIONS
 from ..errors import GuestFSError
-from ..tools.options import Drive, ImageOptions, UsageError, parse_argv
+from ..tools.options import ARGUMENT, Drive, ImageOptions, Sets, UsageError, apply_table, parse_argv
 from .parser import split_command_line_args
 from .prep import Prepared, PrepError, parse_prep, prep_help
 
@@ -117,6 +117,24 @@ class FishOptions:
     progress_bars: bool | None = None
 
 
+#: guestfish's own options that only set a :class:`FishOptions` attribute.
+_FISH_SETS = (
+    Sets(("-n", "--no-sync"), "autosync", False),
+    Sets(("-D", "--no-dest-paths"), "dest_paths", False),
+    Sets(("--network",), "network"),
+    Sets(("--pipe-error",), "pipe_error"),
+    Sets(("-h", "--cmd-help"), "cmd_help"),
+    Sets(("-V", "--version"), "version"),
+    Sets(("--help",), "help"),
+    Sets(("--remote",), "remote", ARGUMENT),
+    Sets(("--listen",), "listen"),
+    Sets(("--csh",), "csh"),
+    Sets(("--progress-bars",), "progress_bars"),
+    Sets(("--no-progress-bars",), "progress_bars", False),
+    Sets(("--selinux",), None),  # accepted; SELinux is a handle setting stock ignores here
+)
+
+
 def parse(argv: Sequence[str]) -> tuple[FishOptions, ImageOptions, list[str]]:
     """guestfish's command line.
 
@@ -137,34 +155,8 @@ def parse(argv: Sequence[str]) -> tuple[FishOptions, ImageOptions, list[str]]:
             prep = parse_prep(value, len(fo.preps) + 1)
             fo.preps.append((len(image.drives), prep))
             image.drives.append(Drive("N", prep.filename, "raw"))
-        elif opt in ("-n", "--no-sync"):
-            fo.autosync = False
-        elif opt in ("-D", "--no-dest-paths"):
-            fo.dest_paths = False
-        elif opt == "--network":
-            fo.network = True
-        elif opt == "--pipe-error":
-            fo.pipe_error = True
-        elif opt in ("-h", "--cmd-help"):
-            fo.cmd_help = True
-        elif opt in ("-V", "--version"):
-            fo.version = True
-        elif opt == "--help":
-            fo.help = True
-        elif opt == "--remote":
-            fo.remote = value
-        elif opt == "--listen":
-            fo.listen = True
-        elif opt == "--csh":
-            fo.csh = True
-        elif opt == "--progress-bars":
-            fo.progress_bars = True
-        elif opt == "--no-progress-bars":
-            fo.progress_bars = False
-        elif opt == "--selinux":
-            pass
         else:
-            return False
+            return apply_table(_FISH_SETS, fo, opt, value)
         return True
 
     image, rest = parse_argv(_NAMES.prog, argv, SHORT, LONG, extra, image)

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import ClosedHandle, GuestFSError
+from .options import ARGUMENT, ImageOptions, Sets, UsageError, apply_table, parse_argv
 from .options import SHORT as SHARED_SHORT
-from .options import ImageOptions, UsageError, parse_argv
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
@@ -126,6 +126,18 @@ def _usage_hint() -> None:
     sys.stderr.write(f"Try \u2018{PROG} --help\u2019 for more information.\n")
 
 
+#: guestmount's own options that only set a :class:`MountOptions` attribute.
+_MOUNT_SETS = (
+    Sets(("--fuse-help",), "fuse_help"),
+    Sets(("--help",), "help"),
+    Sets(("--no-fork",), "fork", False),
+    Sets(("-n", "--no-sync"), "autosync", False),
+    Sets(("--pid-file",), "pid_file", ARGUMENT),
+    Sets(("--selinux",), None),
+    Sets(("-V", "--version"), "version"),
+)
+
+
 def parse(argv: Sequence[str]) -> tuple[MountOptions, ImageOptions, list[str]]:
     """guestmount's command line.
 
@@ -143,33 +155,19 @@ def parse(argv: Sequence[str]) -> tuple[MountOptions, ImageOptions, list[str]]:
                 sys.stderr.write(f"{PROG}: unable to parse --fd option value: {value}\n")
                 raise _Exit(1)
             mo.pipe_fd = fd
-        elif opt == "--fuse-help":
-            mo.fuse_help = True
-        elif opt == "--help":
-            mo.help = True
         elif opt == "--live":
             sys.stderr.write(f"{PROG}: libguestfs live support was removed in libguestfs 1.48\n")
             raise _Exit(1)
         elif opt in ("--long-options", "--short-options"):
             mo.listing = opt
-        elif opt == "--no-fork":
-            mo.fork = False
-        elif opt in ("-n", "--no-sync"):
-            mo.autosync = False
         elif opt in ("-o", "--option"):
             # As fuse_opt_add_opt_escaped: commas and backslashes in one
             # option are escaped so the list splits back the same.
             mo.fuse_options.append(value.replace("\\", "\\\\").replace(",", "\\,"))
-        elif opt == "--pid-file":
-            mo.pid_file = value
-        elif opt == "--selinux":
-            pass
         elif opt == "--trace":
             image.trace = True  # the long form of the shared layer's -x
-        elif opt in ("-V", "--version"):
-            mo.version = True
         else:
-            return False
+            return apply_table(_MOUNT_SETS, mo, opt, value)
         return True
 
     image = ImageOptions(PROG)

@@ -46,6 +46,44 @@ def fail(prog: str, message: str, status: int = 1) -> NoReturn:
     sys.exit(status)
 
 
+#: For :class:`Sets`: the option's own argument is the value.
+ARGUMENT = object()
+
+
+@dataclass(frozen=True)
+class Sets:
+    """An option that only sets an attribute: to a constant, or to its
+    argument (:data:`ARGUMENT`); ``attr`` None accepts and ignores it.
+    Tools list theirs in tables instead of if-chains."""
+
+    names: tuple[str, ...]
+    attr: str | None
+    value: object = True
+
+
+def apply_table(table: Sequence[Sets], target: object, opt: str, value: str) -> bool:
+    """Apply ``opt`` from ``table`` to ``target``; False if it is not in the table."""
+    for entry in table:
+        if opt in entry.names:
+            if entry.attr is not None:
+                setattr(target, entry.attr, value if entry.value is ARGUMENT else entry.value)
+            return True
+    return False
+
+
+#: The shared options that only set an :class:`ImageOptions` attribute.
+_SHARED_SETS = (
+    Sets(("-c", "--connect"), "libvirt_uri", ARGUMENT),
+    Sets(("-i", "--inspector"), "inspector"),
+    Sets(("-r", "--ro"), "readonly"),
+    Sets(("-w", "--rw"), "readonly", False),
+    Sets(("-v", "--verbose"), "verbose"),
+    Sets(("-x",), "trace"),
+    Sets(("--keys-from-stdin",), "keys_from_stdin"),
+    Sets(("--echo-keys",), "echo_keys"),
+)
+
+
 @dataclass
 class Drive:
     """One ``-a`` or ``-d`` option, with the format in force when it was given."""
@@ -130,28 +168,12 @@ class ImageOptions:
             else:
                 self._blocksize = None
             self._blocksize_consumed = False
-        elif opt in ("-c", "--connect"):
-            self.libvirt_uri = value
-        elif opt in ("-i", "--inspector"):
-            self.inspector = True
         elif opt in ("-m", "--mount"):
             self.mounts.append(parse_mount(value))
-        elif opt in ("-r", "--ro"):
-            self.readonly = True
-        elif opt in ("-w", "--rw"):
-            self.readonly = False
-        elif opt in ("-v", "--verbose"):
-            self.verbose = True
-        elif opt == "-x":
-            self.trace = True
-        elif opt == "--keys-from-stdin":
-            self.keys_from_stdin = True
-        elif opt == "--echo-keys":
-            self.echo_keys = True
         elif opt == "--key":
             self.keys.append(value)
         else:
-            return False
+            return apply_table(_SHARED_SETS, self, opt, value)
         return True
 
     def finish(self) -> None:
