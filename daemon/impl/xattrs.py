@@ -21,13 +21,14 @@ from ..lib.guestroot import sysroot
 
 def _list(path: str, follow: bool) -> list[dict[str, bytes | str]]:
     """Every attribute of ``path`` with its value, in listxattr order."""
-    call = "listxattr" if follow else "llistxattr"
+    # libguestfs's messages name the call without its "l" in either form.
+    call = "listxattr"
     try:
         with sysroot():
             names = os.listxattr(path, follow_symlinks=follow)
             out: list[dict[str, bytes | str]] = []
             for name in names:
-                call = "getxattr" if follow else "lgetxattr"
+                call = "getxattr"
                 out.append({"attrname": name,
                             "attrval": os.getxattr(path, name, follow_symlinks=follow)})
             return out
@@ -40,7 +41,7 @@ def _get(path: str, name: str, follow: bool) -> bytes:
         with sysroot():
             return os.getxattr(path, name, follow_symlinks=follow)
     except OSError as e:
-        raise DaemonError.from_oserror(e, "getxattr" if follow else "lgetxattr") from None
+        raise DaemonError.from_oserror(e, "getxattr") from None
 
 
 def _set(xattr: str, val: str, vallen: int, path: str, follow: bool) -> None:
@@ -51,7 +52,7 @@ def _set(xattr: str, val: str, vallen: int, path: str, follow: bool) -> None:
         with sysroot():
             os.setxattr(path, xattr, data[:vallen], follow_symlinks=follow)
     except OSError as e:
-        raise DaemonError.from_oserror(e, "setxattr" if follow else "lsetxattr") from None
+        raise DaemonError.from_oserror(e, "setxattr") from None
 
 
 def _remove(xattr: str, path: str, follow: bool) -> None:
@@ -59,7 +60,7 @@ def _remove(xattr: str, path: str, follow: bool) -> None:
         with sysroot():
             os.removexattr(path, xattr, follow_symlinks=follow)
     except OSError as e:
-        raise DaemonError.from_oserror(e, "removexattr" if follow else "lremovexattr") from None
+        raise DaemonError.from_oserror(e, "removexattr") from None
 
 
 @action("getxattrs")
@@ -126,14 +127,14 @@ def internal_lxattrlist(path: str, names: list[str]) -> list[dict[str, bytes | s
             full = f"{path}/{name}"
             head: dict[str, bytes | str] = {"attrname": "", "attrval": b""}
             out.append(head)
-            call = "llistxattr"
+            call = "listxattr"
             try:
                 attrs = os.listxattr(full, follow_symlinks=False)
-                call = "lgetxattr"
+                call = "getxattr"
                 for a in attrs:
                     out.append({"attrname": a, "attrval": os.getxattr(full, a, follow_symlinks=False)})
             except OSError as e:
-                if call == "llistxattr":
+                if call == "listxattr":
                     continue
                 raise DaemonError.from_oserror(e, call, full) from None
             head["attrval"] = f"{len(attrs)}\0".encode()

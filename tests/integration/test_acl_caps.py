@@ -147,6 +147,13 @@ SCRIPT: list[Step] = [
     ("cap_get_file", ["/d"], {}),
     ("cap_get_file", ["/l/up"], {}),
     ("cap_get_file", ["/l/dangling"], {}),
+    # The xattr calls' messages name the call without its "l" in both forms.
+    ("lgetxattr", ["/f", "user.nosuch"], {}),
+    ("getxattr", ["/f", "user.nosuch"], {}),
+    ("lgetxattr", ["/nonexist", "user.x"], {}),
+    ("lremovexattr", ["user.nosuch", "/f"], {}),
+    ("lsetxattr", ["bad", "v", 1, "/f"], {}),
+    ("lgetxattrs", ["/nonexist"], {}),
 ]
 
 
