@@ -15,36 +15,32 @@ from __future__ import annotations
 
 import errno
 import os
-import shlex
 import tempfile
 import time
 from dataclasses import dataclass, field
 
+from guestfs.actions.kinds import BtrfsVolume
+
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from ..lib import blockdev, fslist, wininspect
+from ..lib import blockdev, fslist, linuxrelease, wininspect
 from ..lib.elf import elf_arch
 from ..lib.programs import run
 
-#: os-release ``ID`` → libguestfs's distro name.
-_DISTROS = {
-    "debian": "debian", "ubuntu": "ubuntu", "fedora": "fedora", "rhel": "rhel",
-    "centos": "centos", "rocky": "rocky", "ol": "oraclelinux", "opensuse": "opensuse",
-    "opensuse-leap": "opensuse", "opensuse-tumbleweed": "opensuse", "sles": "sles",
-    "sled": "sles", "arch": "archlinux", "alpine": "alpinelinux", "kali": "kalilinux",
-    "linuxmint": "linuxmint", "mageia": "mageia", "gentoo": "gentoo", "void": "voidlinux",
-    "altlinux": "altlinux", "scientific": "scientificlinux", "slackware": "slackware",
-    "frugalware": "frugalware", "pldlinux": "pldlinux", "cirros": "cirros",
-    "coreos": "coreos", "openmandriva": "openmandriva", "buildroot": "buildroot",
-}
-#: Distro → package manager (``None``: decided by the major version).
-_PACKAGE_MANAGEMENT = {
-    "debian": "apt", "ubuntu": "apt", "linuxmint": "apt", "kalilinux": "apt",
-    "fedora": "dnf", "rocky": "dnf", "opensuse": "zypper", "sles": "zypper",
-    "archlinux": "pacman", "alpinelinux": "apk", "gentoo": "portage", "voidlinux": "xbps",
-    "mageia": "urpmi", "altlinux": "apt", "openmandriva": "dnf",
-    "rhel": None, "centos": None, "oraclelinux": None, "scientificlinux": "yum",
+#: Distro → package format, package manager (``None``: by major version, see
+#: :func:`_package_management`).
+_PACKAGES: dict[str, tuple[str, str | None]] = {
+    "debian": ("deb", "apt"), "ubuntu": ("deb", "apt"), "linuxmint": ("deb", "apt"),
+    "kalilinux": ("deb", "apt"),
+    "fedora": ("rpm", None), "rhel": ("rpm", None), "centos": ("rpm", None),
+    "rocky": ("rpm", None), "oraclelinux": ("rpm", None), "scientificlinux": ("rpm", None),
+    "opensuse": ("rpm", "zypper"), "sles": ("rpm", "zypper"), "mageia": ("rpm", "urpmi"),
+    "mandriva": ("rpm", "urpmi"), "openmandriva": ("rpm", "dnf"), "altlinux": ("rpm", "apt"),
+    "meego": ("rpm", "unknown"), "pldlinux": ("rpm", "poldek"),
+    "archlinux": ("pacman", "pacman"), "frugalware": ("pacman", "pacman-g2"),
+    "gentoo": ("ebuild", "portage"), "pardus": ("pisi", "pisi"),
+    "alpinelinux": ("apk", "apk"), "voidlinux": ("xbps", "xbps"),
 }
 #: Programs whose ELF header tells the guest's architecture.
 _ARCH_PROBES = ("/usr/bin/ls", "/bin/ls", "/usr/bin/bash", "/bin/bash", "/usr/bin/sh", "/bin/sh")
@@ -128,29 +124,6 @@ def _exists(top: str, path: str) -> bool:
     return full is not None and os.path.lexists(full)
 
 
-def _os_release(text: str) -> dict[str, str]:
-    values = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition("=")
-        if sep and key.strip().isidentifier():
-            try:
-                parts = shlex.split(value, comments=False)
-            except ValueError:
-                continue
-            values[key.strip()] = parts[0] if parts else ""
-    return values
-
-
-def _version(text: str) -> tuple[int, int]:
-    nums = []
-    for part in text.strip().split(".")[:2]:
-        digits = "".join(c for c in part if c.isdigit())
-        if not digits:
-            break
-        nums.append(int(digits))
-    return (nums + [0, 0])[0], (nums + [0, 0])[1]
-
-
 def _arch(top: str) -> str:
     """The architecture of the guest's programs, from an ELF header."""
     for probe in _ARCH_PROBES:
@@ -174,38 +147,36 @@ def _is_linux_root(top: str) -> bool:
                                       "/etc/debian_version", "/etc/redhat-release"))
 
 
-def _describe(top: str) -> _OS:
-    info = _OS()
-    rel = _read(top, "/etc/os-release") or _read(top, "/usr/lib/os-release")
-    if rel is not None:
-        osr = _os_release(rel)
-        info.distro = _DISTROS.get(osr.get("ID", "").lower(), "unknown")
-        info.product_name = osr.get("PRETTY_NAME") or osr.get("NAME") or "unknown"
-        info.product_variant = osr.get("VARIANT") or "unknown"
-        info.major, info.minor = _version(osr.get("VERSION_ID", ""))
-    debian_version = _read(top, "/etc/debian_version")
-    if debian_version is not None and info.distro in ("debian", "unknown"):
-        major, minor = _version(debian_version)
-        if major:
-            info.distro = "debian"
-            if major == info.major or not info.major:
-                info.major, info.minor = major, minor
-    info.arch = _arch(top)
-    hostname = _read(top, "/etc/hostname") or _read(top, "/etc/HOSTNAME")
-    if hostname and hostname.split():
-        info.hostname = hostname.split()[0]
-    if _exists(top, "/var/lib/dpkg/status"):
-        info.package_format = "deb"
-    elif _exists(top, "/var/lib/rpm") or _exists(top, "/usr/lib/sysimage/rpm"):
-        info.package_format = "rpm"
-    elif _exists(top, "/var/lib/pacman"):
-        info.package_format = "pacman"
-    elif _exists(top, "/lib/apk/db"):
-        info.package_format = "apk"
-    pm = _PACKAGE_MANAGEMENT.get(info.distro, "unknown")
+def _package_management(distro: str, major: int) -> tuple[str, str]:
+    """The package format and manager of a distro (dnf from Fedora 22 and RHEL 8 on)."""
+    fmt, pm = _PACKAGES.get(distro, ("unknown", "unknown"))
     if pm is None:
-        pm = "dnf" if info.major >= 8 else "yum"
-    info.package_management = pm
+        pm = "dnf" if major >= (22 if distro == "fedora" else 8) else "yum"
+    return fmt, pm
+
+
+def _hostname(top: str) -> str:
+    """The guest's hostname: /etc/hostname, /etc/HOSTNAME, or HOSTNAME= of
+    /etc/sysconfig/network."""
+    for path in ("/etc/hostname", "/etc/HOSTNAME"):
+        text = _read(top, path)
+        if text and text.split():
+            return text.split()[0]
+    network = _read(top, "/etc/sysconfig/network")
+    if network is not None:
+        name = linuxrelease.parse_key_values(network).get("HOSTNAME", "")
+        if name:
+            return name
+    return "unknown"
+
+
+def _describe(top: str) -> _OS:
+    rel = linuxrelease.detect(lambda path: _read(top, path))
+    info = _OS(distro=rel.distro, product_name=rel.product_name,
+               product_variant=rel.product_variant, major=rel.major, minor=rel.minor)
+    info.arch = _arch(top)
+    info.hostname = _hostname(top)
+    info.package_format, info.package_management = _package_management(info.distro, info.major)
     info.fstab = _fstab(_read(top, "/etc/fstab") or "")
     return info
 
@@ -221,8 +192,9 @@ def _describe_windows(top: str, systemroot: str, disks: list[wininspect.DiskLayo
 
 
 def _fstab(text: str) -> list[tuple[str, str]]:
-    """(device, mountpoint) of the disk filesystems in an fstab, most recent first
-    (libguestfs lists them in reverse order)."""
+    """(mountable, mountpoint) of the disk filesystems in an fstab, most recent
+    first (libguestfs lists them in reverse order); a btrfs entry with a
+    ``subvol=`` option names that subvolume (``btrfsvol:DEVICE/SUBVOL``)."""
     found = []
     for line in text.splitlines():
         words = line.split()
@@ -232,9 +204,20 @@ def _fstab(text: str) -> list[tuple[str, str]]:
         if vfstype in _VIRTUAL_FS or not mountpoint.startswith("/"):
             continue
         dev = _resolve_spec(spec)
-        if dev is not None:
-            found.append((dev, mountpoint))
+        if dev is None:
+            continue
+        subvol = _subvolume(words[3]) if vfstype == "btrfs" and len(words) > 3 else None
+        found.append((f"btrfsvol:{dev}/{subvol}" if subvol else dev, mountpoint))
     return found[::-1]
+
+
+def _subvolume(options: str) -> str | None:
+    """The subvolume a btrfs fstab entry mounts (``subvol=/root`` → ``root``)."""
+    for opt in options.split(","):
+        key, sep, value = opt.partition("=")
+        if sep and key == "subvol" and value.strip("/"):
+            return value.strip("/")
+    return None
 
 
 def _resolve_spec(spec: str) -> str | None:
@@ -254,10 +237,38 @@ def _resolve_spec(spec: str) -> str | None:
     return context.canonical_device(cp.stdout.decode().strip())
 
 
-def _mount_ro(dev: str, where: str) -> bool:
+def _mount_ro(dev: str, where: str, subvol: str | None = None) -> bool:
     os.makedirs(where, exist_ok=True)
-    cp = run(["mount", "-o", "ro", dev, where], check=False)
+    options = f"ro,subvol={subvol}" if subvol is not None else "ro"
+    cp = run(["mount", "-o", options, dev, where], check=False)
     return cp.returncode == 0
+
+
+def _mountables() -> list[tuple[str, str, str, str | None]]:
+    """(caller's name, type, appliance node, btrfs subvolume or None) of every
+    filesystem list_filesystems finds.  fslist names the appliance's own
+    nodes: resolving them as a caller's names would go wrong when the kernel
+    named the disks out of order."""
+    found: list[tuple[str, str, str, str | None]] = []
+    nodes: dict[str, str] = {}  # caller's name of a btrfs device → its node
+    for name, fstype in fslist.list_filesystems():
+        if not name.startswith("btrfsvol:"):
+            caller = blockdev.display(name)
+            nodes[caller] = name
+            found.append((context.canonical_device(name), fstype, name, None))
+            continue
+        rest = name[len("btrfsvol:"):]
+        for caller, node in nodes.items():
+            if rest.startswith(caller + "/"):
+                found.append((name, fstype, node, rest[len(caller) + 1:]))
+                break
+    return found
+
+
+def _key(dev: str, subvol: str | None) -> str:
+    """What a root is known by whatever the caller calls it: the kernel name
+    of its device, and its subvolume."""
+    return f"btrfsvol:{blockdev.kname(dev)}/{subvol}" if subvol is not None else blockdev.kname(dev)
 
 
 @action("inspect_os")
@@ -269,25 +280,22 @@ def inspect_os() -> list[str]:
     where = tempfile.mkdtemp(prefix="fs-", dir=_ensure_dir())
     disks: list[wininspect.DiskLayout] | None = None
     try:
-        for name, fstype in fslist.list_filesystems():
-            if fstype in ("unknown", "swap") or name.startswith("btrfsvol:"):
+        for name, fstype, dev, subvol in _mountables():
+            if fstype in ("unknown", "swap"):
                 continue
-            # fslist names the appliance's own nodes: resolving them as a caller's
-            # names would go wrong when the kernel named the disks out of order.
-            dev = name
             if fstype in _FUSE_TYPES and not any(src == dev for src, _ in context.read_mounts()):
                 _wait_released(dev)  # unmounted just before (by the caller, say)
-            if not _mount_ro(dev, where):
+            if not _mount_ro(dev, where, subvol):
                 continue
             try:
                 if _is_linux_root(where):
-                    roots[blockdev.kname(dev)] = _describe(where)
-                    names.append(context.canonical_device(dev))
+                    roots[_key(dev, subvol)] = _describe(where)
+                    names.append(name)
                 elif (systemroot := wininspect.find_systemroot(where)) is not None:
                     if disks is None:
                         disks = wininspect.disk_layouts()
-                    roots[blockdev.kname(dev)] = _describe_windows(where, systemroot, disks)
-                    names.append(context.canonical_device(dev))
+                    roots[_key(dev, subvol)] = _describe_windows(where, systemroot, disks)
+                    names.append(name)
             finally:
                 run(["umount", where], check=False)
                 if fstype in _FUSE_TYPES:
@@ -321,7 +329,10 @@ def _ensure_dir() -> str:
 def _root(root: str) -> _OS:
     if _ROOTS is None:
         raise DaemonError("no inspection data: call guestfs_inspect_os first", "EINVAL")
-    info = _ROOTS.get(blockdev.kname(root)) if root.startswith("/dev/") else None
+    if isinstance(root, BtrfsVolume):
+        info = _ROOTS.get(_key(root.device, root.volume))
+    else:
+        info = _ROOTS.get(blockdev.kname(root)) if root.startswith("/dev/") else None
     if info is None:
         raise DaemonError(f"{context.canonical_device(root) if root.startswith('/dev/') else root}: "
                           "root device not found: only call this function with a root device "

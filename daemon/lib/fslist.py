@@ -2,7 +2,8 @@
 ``list_filesystems`` returns and inspection walks.
 
 Disks, partitions (from the table: extended and Windows-reserved ones are
-skipped), md arrays and LVM logical volumes, each probed by blkid; btrfs
+skipped), md arrays, LVM logical volumes and opened LUKS mappings, each
+probed by blkid; LUKS containers themselves are left out; btrfs
 subvolumes are listed after their filesystem.
 """
 
@@ -26,6 +27,9 @@ _NO_FS_GPT_TYPES = frozenset({
 })
 #: MBR partition types of extended partitions (containers, not filesystems).
 _EXTENDED_MBR_TYPES = frozenset({0x05, 0x0F, 0x85})
+#: blkid's type of a LUKS container: not a filesystem itself (its opened
+#: mapping is listed instead).
+_ENCRYPTED = "crypto_LUKS"
 
 
 def _candidate_devices() -> list[tuple[str, str]]:
@@ -54,14 +58,38 @@ def _candidate_devices() -> list[tuple[str, str]]:
     # lv_paths() checks cheaply for LVM before running lvm.
     for lv in lv_paths():
         out.append((lv, lv))
+    for dm in crypt_mappings():
+        out.append((dm, dm))
     return out
+
+
+def crypt_mappings() -> list[str]:
+    """/dev/mapper nodes of opened encrypted containers (cryptsetup_open,
+    luks_open), sorted: their filesystems are listed as any other."""
+    found = []
+    try:
+        names = os.listdir("/sys/block")
+    except OSError:
+        return []
+    for kname in names:
+        try:
+            with open(f"/sys/block/{kname}/dm/uuid") as f:
+                uuid = f.read().strip()
+            with open(f"/sys/block/{kname}/dm/name") as f:
+                name = f.read().strip()
+        except OSError:
+            continue
+        if uuid.startswith("CRYPT-") and name:
+            found.append(f"/dev/mapper/{name}")
+    return sorted(found)
 
 
 def list_filesystems() -> list[tuple[str, str]]:
     """Every device that may hold a filesystem, with its type or "unknown".
 
-    Whole disks with partitions, extended partitions and members of RAID or
-    LVM sets (blkid's ``*_member``) are left out; nothing is mounted.
+    Whole disks with partitions, extended partitions, members of RAID or
+    LVM sets (blkid's ``*_member``) and LUKS containers are left out;
+    nothing is mounted.
     """
     cands = _candidate_devices()
     info: dict[str, dict[str, str]] = {}
@@ -77,7 +105,7 @@ def list_filesystems() -> list[tuple[str, str]]:
     result: list[tuple[str, str]] = []
     for real, name in cands:
         fstype = info.get(real, {}).get("TYPE", "")
-        if fstype.endswith("_member"):
+        if fstype.endswith("_member") or fstype == _ENCRYPTED:
             continue
         result.append((name, fstype or "unknown"))
         if fstype == "btrfs":
