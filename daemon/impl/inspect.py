@@ -147,12 +147,19 @@ def _is_linux_root(top: str) -> bool:
                                       "/etc/debian_version", "/etc/redhat-release"))
 
 
-def _package_management(distro: str, major: int) -> tuple[str, str]:
-    """The package format and manager of a distro (dnf from Fedora 22 and RHEL 8 on)."""
+def _package_management(top: str, distro: str, major: int) -> tuple[str, str]:
+    """The package format and manager of a distro: Fedora's is dnf from 22 on
+    when /usr/bin/dnf is there, else yum; RHEL's and its rebuilds' dnf from
+    8 on, yum from 5, up2date before; ``unknown`` without a major version."""
     fmt, pm = _PACKAGES.get(distro, ("unknown", "unknown"))
-    if pm is None:
-        pm = "dnf" if major >= (22 if distro == "fedora" else 8) else "yum"
-    return fmt, pm
+    if pm is not None:
+        return fmt, pm
+    if distro == "fedora":
+        dnf = major >= 22 and os.path.isfile(_inside(top, "/usr/bin/dnf") or "")
+        return fmt, "dnf" if dnf else "yum" if major >= 1 else "unknown"
+    if major >= 8:
+        return fmt, "dnf"
+    return fmt, "yum" if major >= 5 else "up2date" if major >= 2 else "unknown"
 
 
 def _hostname(top: str) -> str:
@@ -176,7 +183,7 @@ def _describe(top: str) -> _OS:
                product_variant=rel.product_variant, major=rel.major, minor=rel.minor)
     info.arch = _arch(top)
     info.hostname = _hostname(top)
-    info.package_format, info.package_management = _package_management(info.distro, info.major)
+    info.package_format, info.package_management = _package_management(top, info.distro, info.major)
     info.fstab = _fstab(_read(top, "/etc/fstab") or "")
     return info
 
@@ -212,11 +219,12 @@ def _fstab(text: str) -> list[tuple[str, str]]:
 
 
 def _subvolume(options: str) -> str | None:
-    """The subvolume a btrfs fstab entry mounts (``subvol=/root`` → ``root``)."""
+    """The subvolume a btrfs fstab entry mounts, as written (libguestfs keeps
+    a leading slash: ``subvol=/home`` gives ``btrfsvol:/dev/sda1//home``)."""
     for opt in options.split(","):
         key, sep, value = opt.partition("=")
-        if sep and key == "subvol" and value.strip("/"):
-            return value.strip("/")
+        if sep and key == "subvol" and value:
+            return value
     return None
 
 

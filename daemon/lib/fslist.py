@@ -35,11 +35,18 @@ _ENCRYPTED = "crypto_LUKS"
 def _candidate_devices() -> list[tuple[str, str]]:
     """(real node, name returned) of every device list_filesystems looks at."""
     out: list[tuple[str, str]] = []
+    partitioned = []
+    # libguestfs's order: unpartitioned disks, opened LUKS mappings, partitions,
+    # md arrays, logical volumes.
     for disk in context.list_disks():
-        parts = context.list_partitions_of(disk)
-        if not parts:
+        if context.list_partitions_of(disk):
+            partitioned.append(disk)
+        else:
             out.append((dev_node(disk), dev_node(disk)))
-            continue
+    for dm in crypt_mappings():
+        out.append((dm, dm))
+    for disk in partitioned:
+        parts = context.list_partitions_of(disk)
         try:
             table = read_table(dev_node(disk))
         except (OSError, DaemonError):
@@ -58,8 +65,6 @@ def _candidate_devices() -> list[tuple[str, str]]:
     # lv_paths() checks cheaply for LVM before running lvm.
     for lv in lv_paths():
         out.append((lv, lv))
-    for dm in crypt_mappings():
-        out.append((dm, dm))
     return out
 
 

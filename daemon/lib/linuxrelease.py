@@ -8,7 +8,6 @@ Pure parsers: the caller passes a ``read(path) -> str | None`` of the guest.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,8 +33,6 @@ RELEASE_FILES: tuple[tuple[str, str | None], ...] = (
     ("/etc/fedora-release", "fedora"),
     ("/etc/redhat-release", None),
     ("/etc/system-release", None),
-    ("/etc/mageia-release", None),
-    ("/etc/mandriva-release", None),
     ("/etc/debian_version", "debian"),
     ("/etc/pardus-release", "pardus"),
     ("/etc/arch-release", "archlinux"),
@@ -59,8 +56,6 @@ _REDHAT_NAMES = (
     (re.compile(r"^Rocky Linux.* release (\d+)(?:\.(\d+))?"), "rocky"),
     (re.compile(r"^Oracle Linux.* release (\d+)(?:\.(\d+))?"), "oraclelinux"),
     (re.compile(r"^AlmaLinux.* release (\d+)(?:\.(\d+))?"), "rhel"),
-    (re.compile(r"^Mageia release (\d+)(?:\.(\d+))?"), "mageia"),
-    (re.compile(r"^Mandriva.* release (\d+)(?:\.(\d+))?"), "mandriva"),
 )
 _MAJOR_MINOR = re.compile(r"(\d+)(?:\.(\d+))?")
 
@@ -77,18 +72,17 @@ class Release:
 
 
 def parse_key_values(text: str) -> dict[str, str]:
-    """``KEY=value`` lines (os-release, lsb-release), shell-unquoted; bad lines skipped."""
+    """``KEY=value`` lines (os-release, lsb-release); a value in matching
+    quotes loses them, any other is kept as written (``'broken`` stays so)."""
     values: dict[str, str] = {}
     for line in text.splitlines():
         key, sep, value = line.partition("=")
         key = key.strip()
         if not sep or not key.isidentifier():
             continue
-        try:
-            parts = shlex.split(value, comments=False)
-        except ValueError:
-            continue
-        values[key] = " ".join(parts)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key] = value
     return values
 
 
@@ -175,19 +169,9 @@ def parse_generic(text: str, distro: str) -> Release:
     return rel
 
 
-def _debian_point_release(rel: Release, debian_version: str | None) -> None:
-    """Debian's os-release names the major version only: the point release
-    (``12.5``) is in /etc/debian_version when that is of the same major."""
-    version = parse_version(debian_version or "")
-    if version is not None and version[0] and (version[0] == rel.major or not rel.major):
-        rel.major, rel.minor = version
-
-
 _PARSERS: dict[str, Callable[[str], Release | None]] = {
     "/etc/redhat-release": parse_redhat_release,
     "/etc/system-release": parse_redhat_release,
-    "/etc/mageia-release": parse_redhat_release,
-    "/etc/mandriva-release": parse_redhat_release,
     "/etc/SuSE-release": parse_suse_release,
 }
 
@@ -198,9 +182,9 @@ def detect(read: Callable[[str], str | None]) -> Release:
         text = read(path)
         if text is not None:
             rel = parse_os_release(text)
-            if rel is not None:
-                if rel.distro == "debian":
-                    _debian_point_release(rel, read("/etc/debian_version"))
+            # Debian's os-release names the major version only: libguestfs
+            # then reads the older files (debian_version has the point release).
+            if rel is not None and not (rel.distro == "debian" and rel.minor == 0):
                 return rel
             break
     text = read("/etc/lsb-release")

@@ -20,9 +20,9 @@ _NAME_ONLY = frozenset({"archlinux", "gentoo", "voidlinux"})
 def linux_osinfo(distro: str, major: int, minor: int) -> str:
     """The libosinfo id of a Linux distro version, as libguestfs 1.48 names it,
     or ``unknown``."""
-    if distro == "centos":
+    if distro in ("centos", "rocky"):
         if major >= 8:
-            return f"centos{major}"
+            return f"{distro}{major}"
         if major == 7:
             return "centos7.0"
     elif distro == "debian":
@@ -102,34 +102,44 @@ def split_deb_version(version: str) -> tuple[int, str, str]:
 
 
 def _application2(name: str, epoch: int = 0, version: str = "", release: str = "",
-                  arch: str = "") -> dict[str, object]:
+                  arch: str = "", summary: str = "", description: str = "") -> dict[str, object]:
     """An application2 struct with the fields package databases fill, the rest empty."""
     return {"app2_name": name, "app2_display_name": "", "app2_epoch": epoch,
             "app2_version": version, "app2_release": release, "app2_arch": arch,
             "app2_install_path": "", "app2_trans_path": "", "app2_publisher": "",
-            "app2_url": "", "app2_source_package": "", "app2_summary": "",
-            "app2_description": "", "app2_class": "", "app2_spare1": "", "app2_spare2": "",
-            "app2_spare3": "", "app2_spare4": ""}
+            "app2_url": "", "app2_source_package": "", "app2_summary": summary,
+            "app2_description": description, "app2_class": "", "app2_spare2": "", "app2_spare3": "",
+            "app2_spare4": ""}
 
 
 def parse_dpkg_status(text: str) -> list[dict[str, object]]:
     """The installed packages of a dpkg status file, as application2 structs
-    (stanzas without a name or version, or not installed, are left out)."""
+    (stanzas without a name or version, or not installed, are left out); the
+    Description's first line is the summary, its continuation lines the
+    description."""
     apps: list[dict[str, object]] = []
     fields: dict[str, str] = {}
+    more: list[str] = []  # continuation lines of the Description
+    key = ""
 
     def flush() -> None:
         name, version = fields.get("Package"), fields.get("Version")
         status = fields.get("Status", "").split()
         if name and version and status[-1:] == ["installed"]:
             epoch, upstream, release = split_deb_version(version)
-            apps.append(_application2(name, epoch, upstream, release, fields.get("Architecture", "")))
+            apps.append(_application2(name, epoch, upstream, release, fields.get("Architecture", ""),
+                                      fields.get("Description", ""), "\n".join(more)))
         fields.clear()
+        more.clear()
 
     for line in text.splitlines():
         if not line.strip():
             flush()
-        elif not line[0].isspace():
+            key = ""
+        elif line[0].isspace():
+            if key == "Description":
+                more.append(line.strip())
+        else:
             key, sep, value = line.partition(":")
             if sep:
                 fields[key] = value.strip()

@@ -25,7 +25,8 @@ from guestfs_daemon.lib.linuxrelease import (
 
 def test_key_values_are_unquoted_and_bad_lines_skipped() -> None:
     text = 'ID=ubuntu\nNAME="Ubuntu Linux"\nX=\'a b\'\n# comment\nBROKEN="x\n=y\n'
-    assert parse_key_values(text) == {"ID": "ubuntu", "NAME": "Ubuntu Linux", "X": "a b"}
+    assert parse_key_values(text) == {"ID": "ubuntu", "NAME": "Ubuntu Linux", "X": "a b",
+                                      "BROKEN": '"x'}
 
 
 @pytest.mark.parametrize("text, want", [
@@ -59,7 +60,6 @@ def test_lsb_release() -> None:
     ("CentOS Linux release 7.9.2009 (Core)", "centos", 7, 9),
     ("Rocky Linux release 8.5 (Green Obsidian)", "rocky", 8, 5),
     ("Scientific Linux release 6.5 (Carbon)", "scientificlinux", 6, 5),
-    ("Mageia release 8 (Official) for x86_64", "mageia", 8, 0),
 ])
 def test_redhat_release(line: str, distro: str, major: int, minor: int) -> None:
     assert parse_redhat_release(line + "\n") == Release(distro, line, "unknown", major, minor)
@@ -106,11 +106,20 @@ def test_dpkg_status_lists_installed_packages() -> None:
     apps = parse_dpkg_status(text)
     assert [(a["app2_name"], a["app2_epoch"], a["app2_version"], a["app2_release"], a["app2_arch"])
             for a in apps] == [("a", 1, "2", "3", "amd64"), ("d", 0, "4", "", "")]
+    assert (apps[0]["app2_summary"], apps[0]["app2_description"]) == ("x", "continued")
+    assert (apps[1]["app2_summary"], apps[1]["app2_description"]) == ("", "")
     assert parse_dpkg_status("") == []
 
 
-def test_debian_point_release_from_debian_version() -> None:
-    files = {"/etc/os-release": 'ID=debian\nVERSION_ID="12"\n', "/etc/debian_version": "12.5\n"}
-    assert (detect(files.get).major, detect(files.get).minor) == (12, 5)
+def test_debian_os_release_without_a_minor_yields_to_debian_version() -> None:
+    files = {"/etc/os-release": 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian 12"\n',
+             "/etc/debian_version": "12.5\n"}
+    assert detect(files.get) == Release("debian", "12.5", "unknown", 12, 5)
     files["/etc/debian_version"] = "trixie/sid\n"
-    assert (detect(files.get).major, detect(files.get).minor) == (12, 0)
+    assert detect(files.get) == Release("debian", "trixie/sid", "unknown", 0, 0)
+    files["/etc/os-release"] = 'ID=debian\nVERSION_ID="12.4"\n'
+    assert detect(files.get).minor == 4
+
+
+def test_mageia_release_is_not_read() -> None:
+    assert detect({"/etc/mageia-release": "Mageia release 8 (Official)\n"}.get) == Release()
