@@ -296,11 +296,13 @@ def test_btrfs_and_lvm_roots(ours: list[dict[str, Any]]) -> None:
 
 
 def test_dpkg_applications(ours: list[dict[str, Any]]) -> None:
-    apps = outcome(ours, "inspect_list_applications2", _label_roots()["debian-osr"], nth=1)
+    apps = outcome(ours, "inspect_list_applications2", _label_roots()["debian-osr"])
     got = [(a["app2_name"], a["app2_epoch"], a["app2_version"], a["app2_release"], a["app2_arch"])
            for a in apps]
     assert got == [("bash", 0, "5.2.15", "2+b2", "amd64"), ("libc6", 0, "2.36", "9+deb12u4", "amd64"),
                    ("tzdata", 0, "2024a", "0+deb12u1", "all"), ("vim", 2, "9.0.1378", "2", "amd64")]
+    assert (apps[1]["app2_summary"], apps[1]["app2_description"]) == (
+        "GNU C Library: Shared libraries", "Contains the standard libraries.")
     old = outcome(ours, "inspect_list_applications", _label_roots()["debian-osr"])
     assert [a["app_name"] for a in old] == ["bash", "libc6", "tzdata", "vim"]
 
