@@ -10,7 +10,7 @@ APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 py
 # The stock libguestfs is a test peer and benchmark baseline only.
 PEER_PACKAGES := libguestfs-tools python3-guestfs
 
-.PHONY: all deps peer-deps libvirt venv appliance demo check test unit lint generate bench clean reliability
+.PHONY: all deps peer-deps libvirt venv appliance demo check test unit lint generate bench clean reliability conformance
 
 all: appliance
 
@@ -57,7 +57,11 @@ generate: venv
 	$(VPY) -m guestfs.actions.codegen
 
 check: appliance peer-deps libvirt lint
-	$(VPY) -m pytest -q -m "not kvm and not reliability"
+	$(VPY) -m pytest -q -m "not kvm and not reliability and not conformance"
+
+# The long comparisons with stock over many guests (inspection of 25 distributions).
+conformance: appliance peer-deps
+	$(VPY) -m pytest -q -m "conformance and not kvm" tests
 
 # The long runs (issue 11): every fuzzer at >= 100,000 inputs, every fault,
 # the full leak counts; prints one table of figures (bench/reliability_report.py).

@@ -27,6 +27,8 @@ MARKERS = {
     "backends(*names)": "runs only for the named backends",
     "stock": "needs the stock libguestfs 1.48 packages (interop tests)",
     "reliability": "a long fault, leak or fuzz run: make reliability runs it, make check leaves it out",
+    "conformance": "a long comparison with stock over many guests: make conformance runs it, "
+                   "make check leaves it out",
 }
 
 
