@@ -94,30 +94,28 @@ def parse_version(text: str) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2) or 0)
 
 
-def parse_os_release(text: str) -> Release | None:
-    """An os-release file; None when its ID is not a distro known here."""
-    osr = parse_key_values(text)
-    distro = OS_RELEASE_IDS.get(osr.get("ID", ""))
+def _from_fields(fields: dict[str, str], ids: dict[str, str], id_key: str, name_key: str,
+                 version_key: str) -> Release | None:
+    """A release from KEY=value fields; None when the distro id is not known here."""
+    distro = ids.get(fields.get(id_key, ""))
     if distro is None:
         return None
-    rel = Release(distro=distro, product_name=osr.get("PRETTY_NAME") or "unknown")
-    version = parse_version(osr.get("VERSION_ID", ""))
+    rel = Release(distro=distro, product_name=fields.get(name_key) or "unknown")
+    version = parse_version(fields.get(version_key, ""))
     if version is not None:
         rel.major, rel.minor = version
     return rel
+
+
+def parse_os_release(text: str) -> Release | None:
+    """An os-release file; None when its ID is not a distro known here."""
+    return _from_fields(parse_key_values(text), OS_RELEASE_IDS, "ID", "PRETTY_NAME", "VERSION_ID")
 
 
 def parse_lsb_release(text: str) -> Release | None:
     """An lsb-release file; None when its DISTRIB_ID is not one known here."""
-    lsb = parse_key_values(text)
-    distro = LSB_IDS.get(lsb.get("DISTRIB_ID", ""))
-    if distro is None:
-        return None
-    rel = Release(distro=distro, product_name=lsb.get("DISTRIB_DESCRIPTION") or "unknown")
-    version = parse_version(lsb.get("DISTRIB_RELEASE", ""))
-    if version is not None:
-        rel.major, rel.minor = version
-    return rel
+    return _from_fields(parse_key_values(text), LSB_IDS, "DISTRIB_ID", "DISTRIB_DESCRIPTION",
+                        "DISTRIB_RELEASE")
 
 
 def first_line(text: str) -> str:
