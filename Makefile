@@ -57,7 +57,7 @@ generate: venv
 	$(VPY) -m guestfs.actions.codegen
 
 check: appliance peer-deps libvirt lint
-	$(VPY) -m pytest -q -m "not kvm and not reliability and not conformance"
+	$(VPY) -m pytest -q --durations=40 -m "not kvm and not reliability and not conformance"
 
 # The long comparisons with stock over many guests (inspection of 25 distributions).
 conformance: appliance peer-deps

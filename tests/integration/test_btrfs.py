@@ -634,6 +634,9 @@ _MASKS = (
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}"), "TIME"),
     # stock puts the stub's name before messages about arguments.
     (re.compile(r"\b\w+_stub: "), ""),
+    # For an unmounted btrfs, stock's message names /dev/sda in some runs and
+    # /dev/sdc (its appliance disk) in others; ours always names the argument.
+    (re.compile(r"(device not mounted: )/dev/sd[a-z]+"), r"\1DEV"),
 )
 
 
