@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..drives import Drive
     from ..events import EventRegistry
     from ..handle import GuestFS
+    from ._libvirt_auth import LibvirtAuth
 
 
 def weak_method(method: Callable[..., None]) -> Callable[..., None]:
@@ -52,6 +53,8 @@ class LaunchContext:
         after shutdown.
     :param backend_arg: what followed ``name:`` in the backend string.
     :param debug: sends a library debug message (EVENT_LIBRARY or stderr).
+    :param libvirt_auth: the handle's libvirt credentials, for backends that
+        open a libvirt connection (``open_connection`` in ``libvirt.py``).
     """
 
     settings: Mapping[str, Any]
@@ -61,15 +64,17 @@ class LaunchContext:
     rundir: str
     backend_arg: str | None = None
     debug: Callable[[str], None] = lambda msg: None
+    libvirt_auth: LibvirtAuth | None = None
 
     @classmethod
     def for_handle(cls, g: GuestFS, rundir: str, appliance: Appliance | None = None,
                    backend_arg: str | None = None) -> LaunchContext:
         """The context of a launch of handle ``g`` (the one bridge from the
         handle's internals to what backends see)."""
+        from ._libvirt_auth import auth_of
         return cls(settings=MappingProxyType(g._settings), drives=tuple(g._drives), events=g._events,
                    appliance=appliance, rundir=rundir, backend_arg=backend_arg,
-                   debug=weak_method(g._debug))
+                   debug=weak_method(g._debug), libvirt_auth=auth_of(g))
 
     @property
     def verbose(self) -> bool:

@@ -42,6 +42,7 @@ from .qemu import CHANNEL_NAME, choose_accel, kernel_cmdline, make_overlay, prob
 
 if TYPE_CHECKING:
     from ..appliance import Appliance
+    from ._libvirt_auth import LibvirtAuth
     from .base import BackendRegistry
     from .context import LaunchContext
 
@@ -70,13 +71,19 @@ def libvirt_message(e: BaseException) -> str:
     return str(msg or e)
 
 
-def open_connection(uri: str | None) -> Any:
+def open_connection(uri: str | None, auth: LibvirtAuth | None = None) -> Any:
     """Connect to libvirt at ``uri`` (None: libvirt's default URI).
+
+    With the handle's ``auth`` state, credentials the user declared are
+    answered through the ``libvirt_auth`` event (``libvirt.openAuth``).
 
     :raises GuestFSError: with libvirt's message, e.g. for an unreachable host.
     """
     libvirt = import_libvirt()
+    auth_args = auth.open_args(uri) if auth is not None else None
     try:
+        if auth_args is not None:
+            return libvirt.openAuth(uri, auth_args, 0)
         return libvirt.open(uri)
     except libvirt.libvirtError as e:
         raise GuestFSError(f"could not connect to libvirt (URI = {uri or 'default'}): "
@@ -124,7 +131,7 @@ class LibvirtBackend(Backend):
     def _pre_launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         assert appliance is not None
         # Connect first: a bad URI fails before any file is made.
-        self.conn = open_connection(self.uri)
+        self.conn = open_connection(self.uri, self.ctx.libvirt_auth)
         for i, d in enumerate(drives):
             if not d.format:
                 # libvirt never probes formats (a guest could fake one); we

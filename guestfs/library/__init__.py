@@ -3,7 +3,8 @@
 Each module registers implementations with :func:`library_action`; the
 handle calls them with itself, the positional arguments and the set optional
 arguments.  Families: ``config`` (set_*/get_* derived from
-``guestfs/settings.py``), ``drives``, ``domains`` (add_domain), ``lifecycle`` (launch, shutdown …),
+``guestfs/settings.py``), ``drives``, ``domains`` (add_domain), ``libvirt_auth``
+(the libvirt credential calls), ``lifecycle`` (launch, shutdown …),
 ``files`` (calls built on daemon calls), ``disk`` (qemu-img), ``mountables``
 (mountable_device/subvolume), ``forensics`` (filesystem_walk, find_inode,
 yara_scan: streamed structs), ``fuse`` (mount_local), ``internal_test``.
@@ -19,8 +20,8 @@ LibraryImpl = Callable[..., Any]
 F = TypeVar("F", bound=LibraryImpl)
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
-FAMILIES = ("config", "drives", "domains", "lifecycle", "files", "disk", "events", "features",
-            "inspection", "mountables", "forensics", "fuse", "internal_test")
+FAMILIES = ("config", "drives", "domains", "libvirt_auth", "lifecycle", "files", "disk", "events",
+            "features", "inspection", "mountables", "forensics", "fuse", "internal_test")
 
 
 def library_action(*names: str) -> Callable[[F], F]:

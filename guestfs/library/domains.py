@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..backends._domain_xml import DomainDisk, DomainXML
+from ..backends._libvirt_auth import auth_of
 from ..backends.libvirt import import_libvirt, libvirt_message, open_connection
 from ..errors import GuestFSError
 from . import library_action
@@ -40,7 +41,7 @@ def add_domain(g: GuestFS, dom: str, libvirturi: str | None = None, readonly: bo
                discard: str | None = None, copyonread: bool = False) -> int:
     """Look up the guest ``dom`` (by name, or UUID with ``allowuuid``) and add its disks."""
     libvirt = import_libvirt()
-    conn = open_connection(libvirturi)
+    conn = open_connection(libvirturi, auth_of(g))
     try:
         domain = None
         if allowuuid:
