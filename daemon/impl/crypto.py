@@ -1,4 +1,5 @@
-"""Encrypted block devices: cryptsetup_open/close and the older luks_* calls."""
+"""Encrypted block devices: cryptsetup_open/close, the older luks_* calls, and
+clevis_luks_unlock (network-bound disk encryption through Debian's clevis)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import os
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from ..lib.programs import run
+from ..lib.devtext import callers_names
+from ..lib.programs import DEVNULL, run
 
 _TYPES = ("luks", "bitlk")
 
@@ -120,3 +122,31 @@ def luks_kill_slot(device: str, key: str, keyslot: int) -> None:
     """Remove the key in ``keyslot``, authorised by another ``key``."""
     run(["cryptsetup", "luksKillSlot", "--batch-mode", "--key-file", "-", device, _slot(keyslot)],
         input=key.encode())
+
+
+#: Seconds clevis may take to reach its tang servers before the call gives up
+#: (curl has its own connect timeout; this bounds everything else).
+CLEVIS_TIMEOUT = 120
+
+
+@action("clevis_luks_unlock")
+def clevis_luks_unlock(device: str, mapname: str) -> None:
+    """Unlock ``device`` as /dev/mapper/``mapname`` through the clevis pins bound
+    to one of its LUKS key slots (tang servers, reached over the appliance's
+    network: ``set_network(True)``)."""
+    _check_mapname(mapname)
+    if os.path.exists(f"/dev/mapper/{mapname}"):
+        raise DaemonError(f"{mapname}: the mapping name is already in use (/dev/mapper/{mapname})",
+                          "EEXIST")
+    if run(["cryptsetup", "isLuks", device], check=False).returncode != 0:
+        raise DaemonError(f"{context.canonical_device(device)}: not a LUKS device", "EINVAL")
+    cp = run(["timeout", str(CLEVIS_TIMEOUT), "clevis", "luks", "unlock", "-d", device,
+              "-n", mapname], stdin=DEVNULL, check=False)
+    if cp.returncode != 0:
+        err = (cp.stderr or cp.stdout).decode("utf-8", "replace").strip()
+        if cp.returncode == 124:
+            err = f"clevis did not answer within {CLEVIS_TIMEOUT} seconds"
+        raise DaemonError(f"{context.canonical_device(device)}: "
+                          f"{callers_names(err) or f'clevis exited with status {cp.returncode}'}")
+    if not os.path.exists(f"/dev/mapper/{mapname}"):
+        raise DaemonError(f"/dev/mapper/{mapname}: the mapping did not appear", "EIO")

@@ -298,9 +298,10 @@ def zero_device(device: str) -> None:
 
 # -- optional groups --------------------------------------------------------------
 
-#: Every optional group libguestfs 1.48 knows (available_all_groups).
+#: Every optional group libguestfs 1.48 knows (available_all_groups), and
+#: clevisluks, the group of clevis_luks_unlock (added after 1.48).
 ALL_GROUPS = (
-    "acl", "augeas", "blkdiscard", "blkdiscardzeroes", "btrfs", "extlinux", "f2fs",
+    "acl", "augeas", "blkdiscard", "blkdiscardzeroes", "btrfs", "clevisluks", "extlinux", "f2fs",
     "fstrim", "gdisk", "grub", "hivex", "inotify", "journal", "ldm", "libtsk", "libyara",
     "linuxcaps", "linuxfsuuid", "linuxmodules", "linuxxattrs", "luks", "lvm2", "mdadm",
     "mknod", "ntfs3g", "ntfsprogs", "realpath", "rsync", "scrub", "selinux",
@@ -312,6 +313,7 @@ _GROUP_TOOLS: dict[str, tuple[tuple[str, ...], ...]] = {
     "blkdiscard": (("blkdiscard",),),
     "blkdiscardzeroes": (("blkdiscard",),),
     "btrfs": (("btrfs",), ("mkfs.btrfs",)),
+    "clevisluks": (("clevis-luks-unlock",), ("cryptsetup",), ("curl",), ("jose",)),
     "extlinux": (("extlinux",),),
     "f2fs": (("mkfs.f2fs",),),
     "fstrim": (("fstrim",),),
