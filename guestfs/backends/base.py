@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import os
+import select
 import shutil
 import socket
 import sys
@@ -56,13 +57,16 @@ class BackendRegistry:
 
 
 class ConsoleLog:
-    """Reads the VM's console from a pipe: keeps a bounded tail for error
-    messages and passes each line to the handle's appliance events."""
+    """Reads the VM's console: keeps a bounded tail for error messages and
+    passes each line to the handle's appliance events, until the console is
+    handed to a caller (:meth:`handover`, for virt-rescue's shell)."""
 
     def __init__(self, ctx: LaunchContext, fd: int, max_lines: int = 400) -> None:
         self.ctx = ctx
         self.tail: collections.deque[str] = collections.deque(maxlen=max_lines)
         self._fd = fd
+        self._handed_over = False
+        self._stop_r, self._stop_w = os.pipe()
         self._thread = threading.Thread(target=self._run, name="guestfs-console", daemon=True)
         self._thread.start()
 
@@ -70,7 +74,8 @@ class ConsoleLog:
         buf = b""
         while True:
             try:
-                data = os.read(self._fd, 65536)
+                ready, _, _ = select.select([self._fd, self._stop_r], [], [])
+                data = b"" if self._stop_r in ready else os.read(self._fd, 65536)
             except OSError:
                 data = b""
             if not data:
@@ -84,7 +89,9 @@ class ConsoleLog:
                 self._deliver(line)
         if buf:  # the last words of a VM that died mid-line are not lost
             self._deliver(buf)
-        os.close(self._fd)
+        if not self._handed_over:
+            os.close(self._fd)
+        os.close(self._stop_r)
 
     def _deliver(self, line: bytes) -> None:
         """Keep one console line in the tail and pass it to events or stderr."""
@@ -97,6 +104,24 @@ class ConsoleLog:
             events.emit(EVENT_APPLIANCE, line + b"\n")
         elif self.ctx.verbose:  # read per line: set_verbose works at any time
             sys.stderr.write(line.decode("utf-8", "replace") + "\n")
+
+    def handover(self) -> int:
+        """Stop reading and return the console's descriptor (still owned
+        here: :meth:`close` closes it)."""
+        if not self._handed_over:
+            self._handed_over = True
+            os.write(self._stop_w, b"x")
+            self._thread.join()
+        return self._fd
+
+    def close(self) -> None:
+        """Close a handed-over console (the reader closes it otherwise)."""
+        if self._handed_over and self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if self._stop_w >= 0:
+            os.close(self._stop_w)
+            self._stop_w = -1
 
     def join(self, timeout: float = 2.0) -> None:
         """Wait for the reader to see the end of the console."""
@@ -171,11 +196,24 @@ class Backend:
 
     def shutdown(self) -> None:
         """Stop the VM (if running) and remove everything the launch made."""
+        self.close_console()
         shutil.rmtree(self.rundir, ignore_errors=True)
 
     def console_tail(self) -> str:
         """The end of the VM's console output, for error messages."""
         return self.console.text() if self.console else ""
+
+    def console_socket(self) -> int:
+        """The console's descriptor, read and written by the caller from now
+        on (virt-rescue's shell); it stays open until shutdown."""
+        if self.console is None:
+            raise GuestFSError(f"the {self.name} backend has no console to hand over", "ENOTSUP")
+        return self.console.handover()
+
+    def close_console(self) -> None:
+        """Close the console if it was handed over (part of shutdown)."""
+        if self.console is not None:
+            self.console.close()
 
 
 def accept_with_deadline(lsock: socket.socket, backend: Backend, timeout: float) -> socket.socket:

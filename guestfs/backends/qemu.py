@@ -200,6 +200,44 @@ def make_overlay(drive: Drive, rundir: str, index: int, fmt: str | None = None) 
     return overlay
 
 
+#: The recovery process (libguestfs's ``recovery_proc``): it waits on a pipe
+#: only the library holds; "done" dismisses it, end of file (the library
+#: died without shutting down) kills qemu's session and removes its files.
+RECOVERY_SCRIPT = ('read -r word; [ "$word" = done ] && exit 0; '
+                   'kill -9 -"$1" "$1" 2>/dev/null; shift; rm -rf -- "$@"')
+
+
+class Recovery:
+    """Cleans up after a library process that died with its VM running."""
+
+    def __init__(self, qemu_pid: int, paths: list[str]) -> None:
+        rfd, self._wfd = os.pipe()
+        try:
+            # A session of its own: a ^C at the terminal must not take it down.
+            self.proc = subprocess.Popen(["/bin/sh", "-c", RECOVERY_SCRIPT, "guestfs-recovery",
+                                          str(qemu_pid), *paths], stdin=rfd,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         close_fds=True, start_new_session=True)
+        except OSError:
+            os.close(self._wfd)
+            raise
+        finally:
+            os.close(rfd)
+
+    def dismiss(self) -> None:
+        """The library shut down itself: the watcher exits doing nothing."""
+        try:
+            os.write(self._wfd, b"done\n")
+        except OSError:
+            pass
+        os.close(self._wfd)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 class QemuBackend(Backend):
     """Runs the appliance under qemu (the ``hv`` setting names the binary)."""
 
@@ -213,6 +251,7 @@ class QemuBackend(Backend):
         self.sockdir: str | None = None
         self.sockpath = ""
         self.overlays: dict[int, str] = {}
+        self.recovery: Recovery | None = None
         #: Probed formats of the drives added without one.
         self.formats: dict[int, str] = {}
         self.accel = "tcg"
@@ -303,18 +342,32 @@ class QemuBackend(Backend):
         argv = self.command_line(appliance, drives)
         self.argv = argv
         self.ctx.debug("qemu: " + " ".join(argv))
-        rfd, wfd = os.pipe()
+        # The console (-serial stdio) on one end of a socket pair: read for
+        # the log, and both ways once handed to virt-rescue's shell.
+        ours, theirs = socket.socketpair()
         try:
             # A session of its own, so shutdown can kill everything a wrapper
             # script started, even one that forgot to exec qemu.
-            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=wfd,
-                                         stderr=wfd, close_fds=True, start_new_session=True)
+            self.proc = subprocess.Popen(argv, stdin=theirs.fileno(), stdout=theirs.fileno(),
+                                         stderr=theirs.fileno(),
+                                         close_fds=True, start_new_session=True)
         except OSError as e:
-            os.close(rfd)
+            ours.close()
             raise GuestFSError(f"cannot run {argv[0]}: {e.strerror}") from None
         finally:
-            os.close(wfd)
-        self.console = ConsoleLog(self.ctx, rfd)
+            theirs.close()
+        self.console = ConsoleLog(self.ctx, ours.detach())
+        if self.ctx.settings["recovery_proc"]:
+            self.recovery = Recovery(self.proc.pid, self._leftovers())
+
+    def _leftovers(self) -> list[str]:
+        """What a dead library process would leave: the run and socket
+        directories, and the handle's temporary directory holding the run one."""
+        paths = [self.rundir, *([self.sockdir] if self.sockdir else [])]
+        parent = os.path.dirname(self.rundir)
+        if os.path.basename(parent).startswith("guestfs-"):
+            paths.append(parent)
+        return paths
 
     def _post_launch(self) -> socket.socket:
         assert self.lsock is not None
@@ -375,6 +428,9 @@ class QemuBackend(Backend):
             # Whatever is left of the session (a wrapper's children) goes too.
             self._signal_group(signal.SIGKILL)
             proc.wait()
+        if self.recovery is not None:
+            self.recovery.dismiss()
+            self.recovery = None
         if self.console is not None:
             self.console.join()
         if self.sockdir is not None:

@@ -155,6 +155,15 @@ def get_pid(g: GuestFS) -> int:
     return int(pid)
 
 
+@library_action("internal_get_console_socket")
+def internal_get_console_socket(g: GuestFS) -> int:
+    """The appliance console's descriptor, for virt-rescue: the library stops
+    reading it (no more appliance events) and closes it at shutdown."""
+    if g._backend is None or g._client is None:
+        raise GuestFSError("no console socket: the handle must be launched first", "ESRCH")
+    return g._backend.console_socket()
+
+
 def close_handle(g: GuestFS) -> None:
     """Everything ``close()`` does: shut down, delete files, fire EVENT_CLOSE once."""
     if g._closed:
