@@ -243,8 +243,7 @@ class MountFailed(UsageError):
         lines = [f"libguestfs: error: {error}",
                  f"{{prog}}: \u2018{device}\u2019 could not be mounted."]
         try:
-            found = g.list_filesystems()
-            names = [fs for fs, _ in (found.items() if isinstance(found, dict) else found)]
+            names = [fs for fs, _ in pairs(g.list_filesystems())]
         except Exception:
             names = []
         if names:
@@ -258,6 +257,11 @@ class MountFailed(UsageError):
         super().__init__("\n".join(lines))
 
 
+def pairs(value: dict[str, str] | list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A hash answer as (key, value) pairs, whichever return shape the handle uses."""
+    return list(value.items() if isinstance(value, dict) else value)
+
+
 def inspect_and_mount(g: GuestFS, readonly: bool) -> None:
     """``-i``: find the one operating system and mount its file systems
     (shortest mountpoint first, as stock does)."""
@@ -268,9 +272,8 @@ def inspect_and_mount(g: GuestFS, readonly: bool) -> None:
                          "mount what you need with 'mount' or 'mount-ro'.")
     if len(roots) > 1:
         raise UsageError("multi-boot operating systems are not supported by the -i option")
-    mps = g.inspect_get_mountpoints(roots[0])
-    pairs = list(mps.items() if isinstance(mps, dict) else mps)
-    for mp, dev in sorted(pairs, key=lambda p: (len(p[0]), p[0])):
+    mps = pairs(g.inspect_get_mountpoints(roots[0]))
+    for mp, dev in sorted(mps, key=lambda p: (len(p[0]), p[0])):
         try:
             g.mount_options("ro" if readonly else "", dev, mp)
         except Exception as e:
