@@ -6,7 +6,7 @@ VENV ?= .venv
 VPY := $(VENV)/bin/python
 APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 python3-venv \
 	tar gzip xz-utils zstd kmod libvirt-dev pkg-config gcc python3-dev libfuse3-dev fuse3 \
-	systemd rsync
+	systemd rsync tang sasl2-bin
 # The stock libguestfs is a test peer and benchmark baseline only.
 PEER_PACKAGES := libguestfs-tools python3-guestfs
 
