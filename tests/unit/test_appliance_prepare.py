@@ -86,7 +86,8 @@ def test_init_is_python_and_stdlib_only() -> None:
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module.split(".")[0] for n in ast.walk(tree)
                  if isinstance(n, ast.ImportFrom) and n.module}
-    assert imported <= {"os", "sys", "time", "ctypes", "subprocess", "traceback", "guestfs_daemon"}
+    assert imported <= {"os", "sys", "time", "ctypes", "subprocess", "traceback", "guestfs_daemon",
+                        "collections", "select"}
 
 
 @pytest.mark.skipif(not os.path.exists("/usr/bin/python3"), reason="no /usr/bin/python3 to compile with")
