@@ -582,14 +582,22 @@ class DomainXML(XMLElement):
         super().__init__(**values)
         #: Aliases (``ua-…``) of disks whose qemu device must share writes.
         self.share_rw_aliases: list[str] = []
+        #: Extra qemu arguments (the handle's ``config`` parameters), passed
+        #: as ``<qemu:commandline>``, as stock's libvirt backend does.
+        self.qemu_args: list[str] = []
 
     def to_element(self) -> ET.Element:
-        """The domain, plus ``<qemu:override>`` for the devices that share writes.
+        """The domain, plus ``<qemu:override>`` for the devices that share
+        writes and ``<qemu:commandline>`` for the user's qemu arguments.
 
         libvirt refuses ``<shareable/>`` on qcow2 disks (our overlays), so
         the device property is set through libvirt's qemu namespace.
         """
         el = super().to_element()
+        if self.qemu_args:
+            cmdline = ET.SubElement(el, f"{{{QEMU_NS}}}commandline")
+            for arg in self.qemu_args:
+                ET.SubElement(cmdline, f"{{{QEMU_NS}}}arg", value=arg)
         if self.share_rw_aliases:
             override = ET.SubElement(el, f"{{{QEMU_NS}}}override")
             for alias in self.share_rw_aliases:

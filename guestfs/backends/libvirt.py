@@ -213,6 +213,8 @@ class LibvirtBackend(Backend):
         dom.rngs.append(DomainRNG())
         if settings["network"]:
             dom.interfaces.append(DomainInterface())
+        for param, value in settings.get("hvparams", ()):
+            dom.qemu_args += [param] if value is None else [param, value]
         dom.seclabels = self.seclabels
         dom.set_defaults()
         return dom

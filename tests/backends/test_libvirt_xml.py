@@ -10,6 +10,7 @@ golden document is also validated against libvirt's schema with the
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
@@ -132,6 +133,26 @@ def test_appliance_is_last_scsi_disk_and_tcg_by_default() -> None:
     assert dom.disks[1].source_file == f"{RUNDIR}/overlay1.qcow2"  # read-only → overlay
     assert dom.channels[0].target_name == "org.libguestfs.channel.0"
     assert dom.channels[0].source_mode == "connect"
+
+
+def test_config_parameters_become_qemu_commandline() -> None:
+    """``config`` reaches qemu through libvirt too, in order, valid for
+    libvirt's schema."""
+    g = guestfs.GuestFS(environment=False)
+    g.config("-virtfs", "local,path=/srv,mount_tag=share,security_model=none")
+    g.config("-no-hpet", None)
+    b = make_backend([], hvparams=g._settings["hvparams"])
+    text = b.domain_xml(APPLIANCE, []).to_xml()
+    q = "{http://libvirt.org/schemas/domain/qemu/1.0}"
+    el = ET.fromstring(text)
+    args = [a.get("value") for a in el.iter(f"{q}arg")]
+    assert args == ["-virtfs", "local,path=/srv,mount_tag=share,security_model=none", "-no-hpet"]
+    libvirt = pytest.importorskip("libvirt", reason="libvirt-python is not installed")
+    conn = libvirt.open("test:///default")
+    try:
+        conn.defineXMLFlags(text, libvirt.VIR_DOMAIN_DEFINE_VALIDATE).undefine()
+    finally:
+        conn.close()
 
 
 def test_same_kernel_command_line_as_direct(monkeypatch: pytest.MonkeyPatch) -> None:
