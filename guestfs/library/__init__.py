@@ -6,7 +6,7 @@ arguments.  Families: ``config`` (set_*/get_* derived from
 ``guestfs/settings.py``), ``drives``, ``domains`` (add_domain), ``libvirt_auth``
 (the libvirt credential calls), ``lifecycle`` (launch, shutdown …),
 ``files`` (calls built on daemon calls), ``disk`` (qemu-img), ``mountables``
-(mountable_device/subvolume), ``forensics`` (filesystem_walk, find_inode,
+(mountable_device/subvolume), ``icons`` (inspect_get_icon), ``forensics`` (filesystem_walk, find_inode,
 yara_scan: streamed structs), ``fuse`` (mount_local), ``internal_test``.
 """
 
@@ -21,7 +21,7 @@ F = TypeVar("F", bound=LibraryImpl)
 LIBRARY_IMPLS: dict[str, LibraryImpl] = {}
 
 FAMILIES = ("config", "drives", "domains", "libvirt_auth", "lifecycle", "files", "disk", "events",
-            "features", "inspection", "mountables", "forensics", "fuse", "internal_test")
+            "features", "inspection", "icons", "mountables", "forensics", "fuse", "internal_test")
 
 
 def library_action(*names: str) -> Callable[[F], F]:
