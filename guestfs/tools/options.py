@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import unquote, urlsplit
 
 from ..actions.kinds import LONGINT_INVALID, LONGINT_OVERFLOW, xstrtoll
+from .keys import KeyProblem, KeySelector, decrypt, parse_selector
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
@@ -131,8 +132,8 @@ class ImageOptions:
     libvirt_uri: str | None = None
     keys_from_stdin: bool = False
     echo_keys: bool = False
-    #: ``--key SELECTOR`` values, as given.
-    keys: list[str] = field(default_factory=list)
+    #: ``--key SELECTOR`` values, in order.
+    keys: list[KeySelector] = field(default_factory=list)
     _format: str | None = None
     _blocksize: int | None = None
     _format_consumed: bool = True
@@ -171,7 +172,10 @@ class ImageOptions:
         elif opt in ("-m", "--mount"):
             self.mounts.append(parse_mount(value))
         elif opt == "--key":
-            self.keys.append(value)
+            try:
+                self.keys.append(parse_selector(value))
+            except ValueError as e:
+                raise UsageError(str(e)) from None
         else:
             return apply_table(_SHARED_SETS, self, opt, value)
         return True
@@ -186,11 +190,13 @@ class ImageOptions:
     # -- using them ---------------------------------------------------------
 
     def configure(self, g: GuestFS) -> None:
-        """Verbose and trace settings on the handle."""
+        """Verbose and trace settings on the handle; the network for clevis keys."""
         if self.verbose:
             g.set_verbose(True)
         if self.trace:
             g.set_trace(True)
+        if any(k.kind == "clevis" for k in self.keys):
+            g.set_network(True)
 
     def add_drives(self, g: GuestFS) -> None:
         """Add every ``-a`` and ``-d`` drive, in order.
@@ -219,11 +225,16 @@ class ImageOptions:
             g.add_drive(name, **opts)  # type: ignore[arg-type]
 
     def mount(self, g: GuestFS) -> None:
-        """After launch: ``-i`` inspection mounts, then each ``-m``.
+        """After launch: ``-i`` opens the encrypted devices and mounts what
+        inspection finds, then each ``-m``.
 
-        :raises UsageError: nothing to inspect, or a mount failed.
+        :raises UsageError: a missing key, nothing to inspect, or a mount failed.
         """
         if self.inspector:
+            try:
+                decrypt(g, self.keys, self.keys_from_stdin, self.echo_keys)
+            except KeyProblem as e:
+                raise UsageError(str(e)) from None
             inspect_and_mount(g, self.readonly)
         for mp in self.mounts:
             opts = mp.options if mp.options is not None else ("ro" if self.readonly else "")
