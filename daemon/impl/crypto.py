@@ -38,7 +38,11 @@ def cryptsetup_open(device: str, key: str, mapname: str, readonly: bool = False,
         argv.append("--readonly")
     if cipher:
         argv += ["--cipher", cipher]
-    run(argv + [device, mapname], input=key.encode())
+    # As stock (whose open is OCaml): "cryptsetup exited with status N: ERR".
+    cp = run(argv + [device, mapname], input=key.encode(), check=False)
+    if cp.returncode != 0:
+        err = cp.stderr.decode("utf-8", "replace").strip()
+        raise DaemonError(f"cryptsetup exited with status {cp.returncode}: {err}")
     if not os.path.exists(f"/dev/mapper/{mapname}"):
         raise DaemonError(f"/dev/mapper/{mapname}: the mapping did not appear", "EIO")
 
@@ -120,8 +124,9 @@ def luks_add_key(device: str, key: str, newkey: str, keyslot: int) -> None:
 @action("luks_kill_slot")
 def luks_kill_slot(device: str, key: str, keyslot: int) -> None:
     """Remove the key in ``keyslot``, authorised by another ``key``."""
+    # cryptsetup's own words, as stock gives them.
     run(["cryptsetup", "luksKillSlot", "--batch-mode", "--key-file", "-", device, _slot(keyslot)],
-        input=key.encode())
+        input=key.encode(), message="output")
 
 
 #: Seconds clevis may take to reach its tang servers before the call gives up
