@@ -123,6 +123,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.rmtree(d, ignore_errors=True)
 
 
+@pytest.mark.conformance  # ~70 s under TCG: not in CI (test_writing_script_on_copies is)
 def test_read_only_script(image: Path) -> None:
     args = ["--ro", "-a", str(image), "-m", "/dev/sda1"]
     stock = run(STOCK_GUESTFISH, args, READ, cwd=str(image.parent))
@@ -168,6 +169,7 @@ list-dm-devices
 """
 
 
+@pytest.mark.conformance  # two LUKS formats under TCG, ~2 min: not in CI (tests/fish/test_keys.py is)
 def test_keys_from_stdin(tmp_path: Path) -> None:
     """Key arguments are read from the script's next lines, which count as
     script lines in error messages."""

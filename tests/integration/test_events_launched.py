@@ -270,12 +270,17 @@ def test_console_flood_with_a_stalled_callback_stays_bounded(launched: Any) -> N
         # fills up: from then on qemu (and the guest's writer) must wait.
         assert entered.wait(60), "no console line reached the callback"
         fd = g._backend.console._fd
-        capacity = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
 
-        def pipe_full() -> bool:
-            queued = fcntl.ioctl(fd, termios.FIONREAD, struct.pack("i", 0))
-            return struct.unpack("i", queued)[0] >= capacity
-        assert wait_until(pipe_full, 120), "the console pipe never filled: the library kept reading " \
+        def queued() -> int:
+            return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, struct.pack("i", 0)))[0])
+
+        def console_full() -> bool:
+            """The console socket's queue has stopped growing: its sender waits."""
+            before = queued()
+            time.sleep(2)
+            after = queued()
+            return after > 0 and after == before
+        assert wait_until(console_full, 120), "the console never filled: the library kept reading " \
             "while the callback was blocked (no back-pressure)"
         writer = g.debug("sh", [f"[ -e /proc/{pid}/fdinfo/0 ] && echo running || echo gone"]).strip()
         assert writer == "running", "the guest's writer finished the flood while the callback was blocked"

@@ -427,6 +427,7 @@ def test_windows_applications(ours: list[dict[str, Any]]) -> None:
 
 @pytest.mark.stock
 @pytest.mark.slow
+@pytest.mark.conformance  # ~2.5 min under TCG (stock's run over every guest): not in CI
 def test_agrees_with_stock(images: tuple[Any, list[str]], ours: list[dict[str, Any]]) -> None:
     require_stock()
     _, paths = images

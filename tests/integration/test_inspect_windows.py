@@ -276,6 +276,9 @@ def _script() -> list[Step]:
 
 @pytest.mark.stock
 @pytest.mark.slow
+# ~2 min under TCG, and stock names the disks in its appliance kernel's probe order, which
+# varies between runs (its answers then fail for its own roots): make conformance, not CI.
+@pytest.mark.conformance
 def test_agrees_with_stock(inspected: Any, images: tuple[Any, list[str]]) -> None:
     require_stock()
     g, paths = images
