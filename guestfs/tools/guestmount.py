@@ -14,14 +14,23 @@ terminal, as stock's are.  ``guestunmount`` (``guestunmount.py``) unmounts.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import ClosedHandle, GuestFSError
-from .options import ARGUMENT, ImageOptions, Sets, UsageError, apply_table, parse_argv
+from .options import (
+    ARGUMENT,
+    ImageOptions,
+    Sets,
+    UsageError,
+    apply_table,
+    c_int,
+    parse_argv,
+    report_usage_error,
+    usage_hint,
+)
 from .options import SHORT as SHARED_SHORT
 
 if TYPE_CHECKING:
@@ -100,12 +109,6 @@ class _Exit(Exception):
         self.status = status
 
 
-def _c_int(text: str) -> int | None:
-    """A leading decimal integer as sscanf("%d") reads it, else None."""
-    m = re.match(r"\s*[+-]?\d+", text)
-    return int(m.group()) if m else None
-
-
 class MountOptions:
     """guestmount's own options."""
 
@@ -120,10 +123,6 @@ class MountOptions:
         self.version = False
         self.fuse_help = False
         self.listing: str | None = None
-
-
-def _usage_hint() -> None:
-    sys.stderr.write(f"Try \u2018{PROG} --help\u2019 for more information.\n")
 
 
 #: guestmount's own options that only set a :class:`MountOptions` attribute.
@@ -148,9 +147,9 @@ def parse(argv: Sequence[str]) -> tuple[MountOptions, ImageOptions, list[str]]:
 
     def extra(opt: str, value: str) -> bool:
         if opt == "--dir-cache-timeout":
-            mo.dir_cache_timeout = _c_int(value) or 0  # atoi
+            mo.dir_cache_timeout = c_int(value) or 0  # atoi
         elif opt == "--fd":
-            fd = _c_int(value)
+            fd = c_int(value)
             if fd is None or fd < 0:
                 sys.stderr.write(f"{PROG}: unable to parse --fd option value: {value}\n")
                 raise _Exit(1)
@@ -207,11 +206,7 @@ def _main(args: list[str]) -> int:
     try:
         mo, image, rest = parse(args)
     except UsageError as e:
-        text = str(e)
-        sys.stderr.write(f"{PROG}: {text}\n")
-        if text.startswith(("unrecognized option", "invalid option", "option ")):
-            _usage_hint()
-        return 1
+        return report_usage_error(PROG, e)
     if mo.help:
         sys.stdout.write(USAGE)
         return 0
@@ -238,7 +233,7 @@ def _main(args: list[str]) -> int:
             else:
                 sys.stderr.write(f"{PROG}: error: you must specify either -i at least one "
                                  "-m option.\n")
-            _usage_hint()
+            usage_hint(PROG)
             return 1
         if len(rest) != 1:
             sys.stderr.write(f"{PROG}: you must specify a mountpoint in the host filesystem\n")

@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from .options import getopt_message
+from .options import console_main, getopt_message
 
 PROG = "guestunmount"
 SHORT = "qvV"
@@ -138,10 +138,7 @@ def _library_version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run guestunmount; returns (and, when ``argv`` is None, exits with) its status."""
-    status = _main(list(sys.argv[1:] if argv is None else argv))
-    if argv is None:
-        sys.exit(status)
-    return status
+    return console_main(_main, argv)
 
 
 def _main(args: list[str]) -> int:

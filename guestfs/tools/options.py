@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import getopt
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,36 @@ OPTIONAL_ARG = ("format", "blocksize")
 
 class UsageError(Exception):
     """Bad command-line options: ``str(e)`` is the message (exit status 1)."""
+
+
+def c_int(text: str) -> int | None:
+    """A leading decimal integer as C's sscanf("%d") reads it, else None."""
+    m = re.match(r"\s*[+-]?\d+", text)
+    return int(m.group()) if m else None
+
+
+def usage_hint(prog: str) -> None:
+    """Stock's pointer to ``--help`` after a bad option."""
+    sys.stderr.write(f"Try \u2018{prog} --help\u2019 for more information.\n")
+
+
+def report_usage_error(prog: str, e: UsageError) -> int:
+    """Print a bad command line as stock does (getopt's complaints with the
+    ``--help`` hint); the exit status, 1."""
+    text = str(e)
+    sys.stderr.write(f"{prog}: {text}\n")
+    if text.startswith(("unrecognized option", "invalid option", "option ")):
+        usage_hint(prog)
+    return 1
+
+
+def console_main(run: Callable[[list[str]], int], argv: Sequence[str] | None) -> int:
+    """A tool's ``main``: ``run`` on the arguments; as a console script
+    (``argv`` None) exit with its status, else return it."""
+    status = run(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        sys.exit(status)
+    return status
 
 
 def fail(prog: str, message: str, status: int = 1) -> NoReturn:

@@ -11,13 +11,24 @@ exit statuses are stock 1.48's.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .console_relay import Commands, Relay, flush_stdio, key_name, parse_escape, write_all
-from .options import ARGUMENT, ImageOptions, Sets, UsageError, apply_table, pairs, parse_argv
+from .options import (
+    ARGUMENT,
+    ImageOptions,
+    Sets,
+    UsageError,
+    apply_table,
+    c_int,
+    console_main,
+    pairs,
+    parse_argv,
+    report_usage_error,
+    usage_hint,
+)
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
@@ -90,12 +101,6 @@ _RESCUE_SETS = (
 )
 
 
-def _c_int(text: str) -> int | None:
-    """A leading decimal integer as sscanf("%d") reads it, else None."""
-    m = re.match(r"\s*[+-]?\d+", text)
-    return int(m.group()) if m else None
-
-
 def parse(argv: Sequence[str]) -> tuple[RescueOptions, ImageOptions]:
     """virt-rescue's command line; old-style words become ``-a`` or ``-d``.
 
@@ -110,17 +115,17 @@ def parse(argv: Sequence[str]) -> tuple[RescueOptions, ImageOptions]:
             except ValueError:
                 raise UsageError(f"unrecognized escape key: {value}") from None
         elif opt == "--memsize":
-            n = _c_int(value)
+            n = c_int(value)
             if n is None:
                 raise UsageError(f"could not parse memory size \u2018{value}\u2019")
             ro.memsize = n
         elif opt == "--smp":
-            n = _c_int(value)
+            n = c_int(value)
             if n is None:
                 raise UsageError(f"could not parse --smp parameter \u2018{value}\u2019")
             ro.smp = n
         elif opt == "--scratch":
-            n = _c_int(value) if value else 1
+            n = c_int(value) if value else 1
             if n is None or n < 1:
                 raise UsageError(f"could not parse --scratch parameter \u2018{value}\u2019")
             ro.scratch += n
@@ -156,21 +161,14 @@ def _list_options(which: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run virt-rescue; returns (and, as a console script, exits with) its status."""
-    status = _main(list(sys.argv[1:] if argv is None else argv))
-    if argv is None:
-        sys.exit(status)
-    return status
+    return console_main(_main, argv)
 
 
 def _main(args: list[str]) -> int:
     try:
         ro, image = parse(args)
     except UsageError as e:
-        text = str(e)
-        sys.stderr.write(f"{PROG}: {text}\n")
-        if text.startswith(("unrecognized option", "invalid option", "option ")):
-            _hint()
-        return 1
+        return report_usage_error(PROG, e)
     if ro.help:
         sys.stdout.write(USAGE)
         return 0
@@ -189,7 +187,7 @@ def _main(args: list[str]) -> int:
             return 0
         if not image.drives:
             sys.stderr.write(f"{PROG}: error: you must specify at least one -a or -d option.\n")
-            _hint()
+            usage_hint(PROG)
             return 1
         return _suggest(g, image) if ro.suggest else _rescue(g, ro, image)
     except (RuntimeError, UsageError) as e:
@@ -199,10 +197,6 @@ def _main(args: list[str]) -> int:
         return 1
     finally:
         _close(g)
-
-
-def _hint() -> None:
-    sys.stderr.write(f"Try \u2018{PROG} --help\u2019 for more information.\n")
 
 
 def _error(e: BaseException) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
-from .options import getopt_message
+from .options import console_main, getopt_message
 
 PROG = "libguestfs-test-tool"
 DEFAULT_TIMEOUT = 600
@@ -98,10 +98,7 @@ def _qemu_in_source(qemudir: str) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the test tool; returns (and, when ``argv`` is None, exits with) its status."""
-    status = _main(list(sys.argv[1:] if argv is None else argv))
-    if argv is None:
-        sys.exit(status)
-    return status
+    return console_main(_main, argv)
 
 
 def _main(args: list[str]) -> int:
