@@ -68,14 +68,19 @@ def run(argv: Sequence[str | bytes], *, input: bytes | None = None, stdin: int |
 def _failure(argv: Sequence[str | bytes], cp: subprocess.CompletedProcess[bytes], fold: bool,
              message: str, prefix: str | None) -> str:
     """The error message of a failed run (see :func:`run`'s ``message``)."""
+    # The program's own words name disks as the kernel does, which may not be
+    # the caller's order: they are put in the caller's form (the prefix is
+    # already in it).
+    from .devtext import callers_names
+
     prog = os.fsdecode(os.path.basename(argv[0]))
     if message == "program":
-        err = (cp.stderr or cp.stdout).decode("utf-8", "replace").strip()
+        err = callers_names((cp.stderr or cp.stdout).decode("utf-8", "replace").strip())
         return f"{prog}: {err}" if err else f"{prog} exited with status {cp.returncode}"
     err = cp.stderr.decode("utf-8", "replace") if cp.stderr else ""
     if fold or not err.strip():
         err = cp.stdout.decode("utf-8", "replace") + err
-    err = err.strip("\n").rstrip()
+    err = callers_names(err.strip("\n").rstrip())
     if not err:
         err = f"{prog} exited with status {cp.returncode}"
     return f"{prefix}: {err}" if prefix else err
