@@ -367,10 +367,13 @@ def serve_channel(path: str | None = None, verbose: bool = False) -> None:
     after bringing up the LVM and md storage the disks hold (as stock)."""
     from .lib.activate import activate_storage
 
+    fd = os.open(path or find_channel(), os.O_RDWR)
+    from . import resume
+    if resume.saved_boot():  # saved-appliance launches: see resume.py
+        resume.resume(fd, verbose)
     for what in activate_storage():
         if verbose:
             print(f"guestfsd: {what}", file=sys.stderr)
-    fd = os.open(path or find_channel(), os.O_RDWR)
     Server(fd, fd, verbose).serve()
 
 
