@@ -351,7 +351,9 @@ def _operations(ml: _MountLocal, pyfuse3: Any) -> Any:
                 except FUSEError:
                     raise
                 except Exception as e:  # noqa: BLE001 - every failure becomes an errno
-                    raise FUSEError(_errno(e)) from None
+                    # The appliance died under the mount: every call is an I/O
+                    # error, not the "call launch first" of a handle in CONFIG.
+                    raise FUSEError(_errno(e) if g.is_ready() else errno_mod.EIO) from None
             handler.__name__ = fn.__name__
             return handler
         return deco
@@ -610,9 +612,17 @@ def _operations(ml: _MountLocal, pyfuse3: Any) -> Any:
         @guarded(write=True)
         def setxattr(inode: int, name: bytes, value: bytes, ctx: Any) -> None:
             path = path_of(inode)
+            # lsetxattr's value is a String: text without NUL bytes.  A binary
+            # value (a POSIX ACL as cp -a sets it) cannot be passed, and saying
+            # "not supported" lets such programs fall back (cp then chmods).
+            if b"\0" in value:
+                raise FUSEError(errno_mod.ENOTSUP)
             try:
-                g.lsetxattr(os.fsdecode(name), value.decode("utf-8", "surrogateescape"),
-                            len(value), path)
+                text = value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise FUSEError(errno_mod.ENOTSUP) from None
+            try:
+                g.lsetxattr(os.fsdecode(name), text, len(value), path)
             finally:
                 ml.invalidate(path)
 

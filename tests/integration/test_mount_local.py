@@ -12,8 +12,11 @@ Python binding).
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -148,6 +151,12 @@ def test_errors_carry_the_guest_errno(rw: Path) -> None:
     with pytest.raises(OSError) as e:
         os.getxattr(rw / "etc" / "motd", "user.nosuch")
     assert e.value.errno == errno.ENODATA
+    # lsetxattr takes text: a binary value is "not supported", which lets
+    # cp -a fall back from setting a POSIX ACL to chmod.
+    for value in (b"\x02\x00\x01", b"\xff\xfe"):
+        with pytest.raises(OSError) as e:
+            os.setxattr(rw / "etc" / "motd", "user.bin", value)
+        assert e.value.errno == errno.ENOTSUP
 
 
 def test_statvfs_is_the_guests(rw: Path, h: Any) -> None:
@@ -201,3 +210,97 @@ def test_calls_in_the_wrong_order(h: Any, tmp_path: Path) -> None:
         h.write("/etc/motd", MOTD)
     with pytest.raises(RuntimeError, match="^no filesystem is mounted$"):
         h.umount_local()
+
+
+def _make_tree(root: Path) -> None:
+    """A host tree for the copy test: many small files, nested directories,
+    symbolic links, a hard link, odd modes and times, and a file of a few MiB
+    (several FUSE writes and reads of 128 KiB each)."""
+    root.mkdir()
+    for d in range(8):
+        sub = root / f"d{d}" / "nested" / "deeper"
+        sub.mkdir(parents=True)
+        for f in range(25):
+            (sub.parent / f"f{f}.txt").write_bytes(f"file {d}/{f}\n".encode() * (f + 1))
+        (sub / "leaf").write_bytes(b"")
+        os.symlink(f"../f{d}.txt", sub / "up-link")
+        os.chmod(sub.parent / "f0.txt", 0o600)
+        os.utime(sub.parent / "f1.txt", ns=(10**18, 10**18 + 12345))
+    (root / "big.bin").write_bytes(os.urandom(3 * 1024 * 1024 + 17))
+    os.link(root / "big.bin", root / "big-hardlink")
+    os.symlink("d0", root / "dir-link")
+    os.symlink("nowhere", root / "dangling")
+    (root / "exec.sh").write_bytes(b"#!/bin/sh\n")
+    os.chmod(root / "exec.sh", 0o755)
+    os.chmod(root / "d7", 0o711)
+
+
+def _snapshot(root: Path) -> dict[str, tuple[object, ...]]:
+    """What ``cp -a`` must preserve of every entry under ``root``."""
+    out: dict[str, tuple[object, ...]] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            st = p.lstat()
+            rel = str(p.relative_to(root))
+            if p.is_symlink():
+                out[rel] = ("link", os.readlink(p))
+            elif p.is_dir():
+                out[rel] = ("dir", st.st_mode)
+            else:
+                out[rel] = ("file", st.st_mode, st.st_mtime_ns, p.read_bytes())
+    return out
+
+
+def test_cp_a_a_tree_in_and_back_out(rw: Path, h: Any, tmp_path: Path) -> None:
+    if shutil.which("cp") is None:
+        skip_or_fail("cp (coreutils) is needed")
+    src = tmp_path / "src"
+    _make_tree(src)
+    r = subprocess.run(["cp", "-a", str(src), str(rw / "copied")], capture_output=True,
+                       timeout=600, check=False)
+    assert (r.returncode, r.stderr) == (0, b"")
+    # The guest sees what was written, through its own calls.
+    assert h.checksum("sha256", "/copied/big.bin") == \
+        hashlib.sha256((src / "big.bin").read_bytes()).hexdigest()
+    assert h.lstatns("/copied/big-hardlink")["st_nlink"] == 2
+    assert h.readlink("/copied/d3/nested/deeper/up-link") == "../f3.txt"
+    back = tmp_path / "back"
+    r = subprocess.run(["cp", "-a", str(rw / "copied"), str(back)], capture_output=True,
+                       timeout=600, check=False)
+    assert (r.returncode, r.stderr) == (0, b"")
+    assert _snapshot(back) == _snapshot(src)
+    assert len(_snapshot(src)) > 8 * 28
+    h.rm_rf("/copied")
+
+
+def test_a_crashed_appliance_fails_calls_and_unmounts(tmp_path: Path) -> None:
+    """qemu killed under a live mount: calls through the mount fail with EIO
+    instead of hanging, mount_local_run returns, umount_local unmounts, and
+    nothing is left mounted."""
+    import guestfs
+    g = guestfs.GuestFS(python_return_dict=True)
+    try:
+        g.add_drive_scratch(16 * 1024 * 1024)
+        g.launch()
+        g.mkfs("ext4", "/dev/sda")
+        g.mount("/dev/sda", "/")
+        g.write("/f", b"before the crash\n")
+        mnt = tmp_path / "mnt"
+        mnt.mkdir()
+        s = Served(g, mnt, cachetimeout=0)
+        assert (mnt / "f").read_bytes() == b"before the crash\n"
+        os.kill(g.get_pid(), signal.SIGKILL)
+        failures = []
+        for attempt in (lambda: os.stat(mnt / "other"), lambda: os.listdir(mnt / "."),
+                        lambda: (mnt / "new").write_bytes(b"x")):
+            with pytest.raises(OSError) as e:
+                attempt()
+            failures.append(e.value.errno)
+        assert failures == [errno.EIO] * 3
+        g.umount_local()
+        s.thread.join(30)
+        assert not s.thread.is_alive(), "mount_local_run did not return after the crash"
+        assert not is_mounted(str(mnt))
+    finally:
+        g.close()
