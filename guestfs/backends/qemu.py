@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import shlex
 import shutil
 import signal
 import socket
 import stat
 import subprocess
 import tempfile
+import time
 import uuid
 from typing import TYPE_CHECKING
 
 from ..appliance_finders._boot import KERNEL_ARGS, TCG_CPU, firmware_args, machine_arg
 from ..errors import GuestFSError
 from ..settings import default_sockdir
+from . import saved
 from .base import Backend, ConsoleLog, accept_with_deadline
+from .qmp import QMP
 
 if TYPE_CHECKING:
     from ..appliance import Appliance
@@ -238,6 +243,13 @@ class Recovery:
             self.proc.wait()
 
 
+def device_string(props: dict[str, str | int | bool]) -> str:
+    """A ``-device`` value from QMP-style properties (``driver`` first)."""
+    rest = [f"{k}={'on' if v is True else 'off' if v is False else v}"
+            for k, v in props.items() if k != "driver"]
+    return ",".join([str(props["driver"]), *rest])
+
+
 class QemuBackend(Backend):
     """Runs the appliance under qemu (the ``hv`` setting names the binary)."""
 
@@ -255,6 +267,10 @@ class QemuBackend(Backend):
         #: Probed formats of the drives added without one.
         self.formats: dict[int, str] = {}
         self.accel = "tcg"
+        self._deadline = time.monotonic() + self.launch_timeout
+        #: How this launch started the VM: ``cold``, ``restored`` or ``saved``
+        #: (booted, saved, then restored).
+        self.launch_kind = "cold"
 
     # -- settings ---------------------------------------------------------
 
@@ -263,6 +279,268 @@ class QemuBackend(Backend):
         return choose_accel(self.ctx)
 
     # -- the steps ----------------------------------------------------------
+
+    def launch(self, appliance: Appliance | None, drives: list[Drive]) -> socket.socket:
+        """Restore a saved appliance where one fits (``saved.py``), else boot."""
+        self._deadline = time.monotonic() + self.launch_timeout
+        self._pre_launch(appliance, drives)
+        if appliance is not None:
+            conn = self._launch_saved(appliance, drives)
+            if conn is not None:
+                return conn
+        self._launch(appliance, drives)
+        return self._post_launch()
+
+    # -- saved appliances (saved.py) ---------------------------------------
+
+    def _saved_reason(self, drives: list[Drive]) -> str | None:
+        """Why this launch boots cold (None: it may use a saved appliance)."""
+        if not saved.enabled(self.ctx):
+            return "off"
+        for name in ("command_line", "machine_args", "tail_args", "kernel_cmdline", "_launch",
+                     "_post_launch", "drive_options"):
+            if getattr(type(self), name) is not getattr(QemuBackend, name):
+                return f"the {self.name or type(self).__name__} backend changes {name}"
+        return saved.ineligible(self.ctx, drives)
+
+    def _saved_argv(self, appliance: Appliance, root: str, sockpath: str, qmp_fd: str) -> list[str]:
+        """The argv of a saved machine (no drive of the caller's, a monitor)."""
+        cmdline = f"{self.kernel_cmdline(appliance)} {saved.CMDLINE_FLAG}"
+        return [*self.machine_args(appliance), *self.tail_args(root, sockpath, cmdline),
+                "-chardev", f"socket,id=qmp,fd={qmp_fd}", "-mon", "chardev=qmp,mode=control"]
+
+    def _launch_saved(self, appliance: Appliance, drives: list[Drive]) -> socket.socket | None:
+        """Launch from the saved appliance, saving it first if there is none;
+        None (after cleaning up) when this launch must boot cold."""
+        reason = self._saved_reason(drives)
+        if reason is not None:
+            if reason != "off":
+                self.ctx.debug(f"saved appliance: not used: {reason}")
+            return None
+        try:
+            cache = saved.Cache()
+            template = self._saved_argv(appliance, "@ROOT@", "@SOCKET@", "@QMP@")
+            key = saved.cache_key(template, os.path.realpath(self.ctx.hv), self.qemu_version, appliance)
+            entry = cache.lookup(key)
+        except (OSError, saved.SavedError) as e:
+            saved.STATS["corrupt" if getattr(e, "corrupt", False) else "failed"] += 1
+            self.ctx.debug(f"saved appliance: {e}: cold boot")
+            return None
+        if entry is None:
+            saved.STATS["miss"] += 1
+            lock = cache.lock()
+            if lock is None:
+                self.ctx.debug("saved appliance: another launch is saving one: cold boot")
+                return None
+            try:
+                entry = cache.lookup(key)  # saved meanwhile by another launch?
+                if entry is None:
+                    self.ctx.debug(f"saved appliance: none for {key}: booting one to save")
+                    self._save_appliance(cache, key, appliance)
+                    saved.STATS["saved"] += 1
+                    entry = cache.lookup(key)
+            except (OSError, saved.SavedError) as e:
+                saved.STATS["failed"] += 1
+                self.ctx.debug(f"saved appliance: saving failed: {e}: cold boot")
+                self._reset_after_saved()
+                return None
+            finally:
+                cache.unlock(lock)
+            if entry is None:
+                return None
+            self.launch_kind = "saved"
+        try:
+            conn = self._restore(entry, appliance, drives)
+        except (OSError, saved.SavedError) as e:
+            corrupt = getattr(e, "corrupt", False)
+            saved.STATS["corrupt" if corrupt else "failed"] += 1
+            if corrupt or self.proc is not None and self.proc.poll() is not None:
+                # A state qemu cannot load is as bad as a corrupt one.
+                cache.remove(key)
+            self.ctx.debug(f"saved appliance: restore failed: {e}: cold boot")
+            self._reset_after_saved()
+            self.launch_kind = "cold"
+            return None
+        finally:
+            entry.close()
+        if self.launch_kind == "cold":
+            self.launch_kind = "restored"
+        saved.STATS["restored"] += 1
+        self.ctx.debug(f"saved appliance: restored {key}")
+        return conn
+
+    def _reset_after_saved(self) -> None:
+        """Undo a failed saved-appliance attempt so that a cold boot starts
+        clean: no qemu, a fresh listening socket, fresh overlays."""
+        self._stop_vm(graceful=False)
+        self.proc = None
+        if self.console is not None:
+            self.console.close()
+            self.console = None
+        if self.lsock is not None:
+            self.lsock.close()
+        try:
+            os.unlink(self.sockpath)
+        except OSError:
+            pass
+        self.lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.lsock.bind(self.sockpath)
+        self.lsock.listen(1)
+        for i in list(self.overlays):
+            os.unlink(self.overlays[i])
+            self.overlays[i] = make_overlay(self.ctx.drives[i], self.rundir, i, self.formats.get(i))
+
+    def _wait_readable(self, sock: socket.socket, what: str) -> None:
+        """Wait for ``sock`` to have data, while qemu lives and time is left.
+
+        :raises saved.SavedError: qemu exited or the launch's time ran out.
+        """
+        while not select.select([sock], [], [], 0.05)[0]:
+            if not self.alive():
+                raise saved.SavedError(f"qemu {self.exit_status()} while waiting for {what}")
+            if time.monotonic() > self._deadline:
+                raise saved.SavedError(f"timed out waiting for {what}")
+
+    def _recv_exact(self, sock: socket.socket, n: int, what: str) -> bytes:
+        buf = b""
+        while len(buf) < n:
+            self._wait_readable(sock, what)
+            data = sock.recv(n - len(buf))
+            if not data:
+                raise saved.SavedError(f"the channel closed while waiting for {what}")
+            buf += data
+        return buf
+
+    def _accept(self, lsock: socket.socket, what: str) -> socket.socket:
+        self._wait_readable(lsock, what)
+        conn, _ = lsock.accept()
+        conn.setblocking(True)
+        return conn
+
+    def _save_appliance(self, cache: saved.Cache, key: str, appliance: Appliance) -> None:
+        """Boot the appliance with no caller's drive, wait for the daemon's
+        READY and save the VM (state and root overlay) into ``cache``.
+
+        :raises saved.SavedError: the boot or the save failed (files removed).
+        """
+        assert self.sockdir is not None
+        gen, state, root = cache.new_files(key)
+        sockpath = os.path.join(self.sockdir, "save.sock")
+        lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        qmp_ours, qmp_theirs = socket.socketpair()
+        done = False
+        try:
+            cp = subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b",
+                                 appliance.root, root], capture_output=True, timeout=60)
+            if cp.returncode != 0:
+                raise saved.SavedError(f"qemu-img create: {cp.stderr.decode(errors='replace').strip()}")
+            os.chmod(root, 0o600)
+            os.close(os.open(state, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600))
+            lsock.bind(sockpath)
+            lsock.listen(1)
+            argv = self._saved_argv(appliance, f"file={qemu_escape(root)},format=qcow2", sockpath,
+                                    str(qmp_theirs.fileno()))
+            self.ctx.debug("qemu (to save): " + " ".join(argv))
+            self._spawn(argv, pass_fds=(qmp_theirs.fileno(),))
+            qmp_theirs.close()
+            conn = self._accept(lsock, "the appliance to connect")
+            try:
+                ready = self._recv_exact(conn, len(saved.READY), "the daemon's READY")
+                if ready != saved.READY:
+                    raise saved.SavedError(f"the daemon sent {ready!r}, not READY (an older appliance?)")
+                qmp = QMP(qmp_ours, self._deadline)
+                qmp.command("stop")
+                qmp.command("migrate-set-parameters", **{"max-bandwidth": 1 << 40})
+                qmp.command("migrate", uri=f"exec:cat > {shlex.quote(state)}")
+                while True:
+                    status = str(qmp.command("query-migrate").get("status", ""))
+                    if status == "completed":
+                        break
+                    if status in ("failed", "cancelled"):
+                        raise saved.SavedError(f"saving the VM: migration {status}")
+                    if time.monotonic() > self._deadline:
+                        raise saved.SavedError("saving the VM: timed out")
+                    time.sleep(0.01)
+                qmp.command("quit")
+            finally:
+                conn.close()
+            assert self.proc is not None
+            try:
+                self.proc.wait(max(1.0, self._time_left()))
+            except subprocess.TimeoutExpired:
+                raise saved.SavedError("qemu did not quit after saving") from None
+            self._stop_vm(graceful=False)
+            cache.commit(key, gen, state, root)
+            done = True
+        except OSError as e:
+            raise saved.SavedError(f"saving the VM: {e.strerror or e}") from None
+        finally:
+            lsock.close()
+            qmp_ours.close()
+            qmp_theirs.close()
+            for path in (sockpath, *(() if done else (state, root))):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+            if self.proc is not None:
+                self._stop_vm(graceful=False)
+                self.proc = None
+                if self.console is not None:
+                    self.console.close()
+                    self.console = None
+
+    def _restore(self, entry: saved.Entry, appliance: Appliance, drives: list[Drive]) -> socket.socket:
+        """Start qemu on the saved state, hot-plug ``drives``, resume the VM
+        and make it a fresh machine; the connected channel.
+
+        :raises saved.SavedError: anything failed (the caller cleans up).
+        """
+        assert self.lsock is not None
+        qmp_ours, qmp_theirs = socket.socketpair()
+        try:
+            root = f"file=/dev/fd/{entry.root_fd},snapshot=on,format=qcow2"
+            argv = [*self._saved_argv(appliance, root, self.sockpath, str(qmp_theirs.fileno())),
+                    "-S", "-incoming", f"fd:{entry.state_fd}"]
+            self.argv = argv
+            self.ctx.debug("qemu (restore): " + " ".join(argv))
+            self._spawn(argv, pass_fds=(qmp_theirs.fileno(), entry.state_fd, entry.root_fd))
+            qmp_theirs.close()
+            hasher = saved.StateHasher(entry)
+            qmp = QMP(qmp_ours, self._deadline)
+            qmp.wait_status(("paused", "prelaunch", "postmigrate"))
+            for i, d in enumerate(drives):
+                drive, props = self.drive_options(i, d)
+                out = qmp.hmp(f"drive_add 0 {drive}").strip()
+                if out != "OK":
+                    raise saved.SavedError(f"hot-plug of {d.filename}: {out}")
+                qmp.command("device_add", id=f"disk{i}", **props)
+            hasher.check(self._deadline)
+            qmp.command("cont")
+            conn = self._accept(self.lsock, "the restored appliance's channel")
+            try:
+                conn.sendall(saved.encode_message(saved.RESUME, {
+                    "seed": os.urandom(64).hex(), "time_ns": time.time_ns(), "disks": len(drives)}))
+                head = self._recv_exact(conn, 8, "the daemon's resume answer")
+                if head[:4] != saved.ACK:
+                    raise saved.SavedError(f"the daemon answered {head!r} to the resume message")
+                n = int.from_bytes(head[4:], "big")
+                if n > 65536:
+                    raise saved.SavedError("oversized resume answer")
+                answer = json.loads(self._recv_exact(conn, n, "the daemon's resume answer"))
+                if not isinstance(answer, dict) or not answer.get("ok"):
+                    raise saved.SavedError(f"the daemon could not resume: {answer.get('error')}")
+            except BaseException:
+                conn.close()
+                raise
+            self.lsock.close()
+            self.lsock = None
+            return conn
+        except ValueError as e:
+            raise saved.SavedError(f"resume answer: {e}") from None
+        finally:
+            qmp_ours.close()
+            qmp_theirs.close()
 
     def _pre_launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         for i, d in enumerate(drives):
@@ -285,9 +563,22 @@ class QemuBackend(Backend):
 
     def command_line(self, appliance: Appliance, drives: list[Drive]) -> list[str]:
         """The qemu argv for this launch."""
+        argv = self.machine_args(appliance)
+        for i, d in enumerate(drives):
+            drive, props = self.drive_options(i, d)
+            argv += ["-drive", drive, "-device", device_string(props)]
+        argv += self.tail_args(f"file={qemu_escape(appliance.root)},snapshot=on,format=raw",
+                               self.sockpath, self.kernel_cmdline(appliance))
+        for param, value in self.ctx.settings.get("hvparams", ()):
+            argv += [param] if value is None else [param, value]
+        return argv
+
+    def machine_args(self, appliance: Appliance) -> list[str]:
+        """The argv up to the caller's drives: machine, firmware, memory,
+        kernel and the devices every launch has."""
         settings = self.ctx.settings
         kvm = self.accel == "kvm"
-        argv = [self.ctx.hv, "-nodefaults", "-display", "none", "-no-reboot",
+        return [self.ctx.hv, "-nodefaults", "-display", "none", "-no-reboot",
                 "-machine", machine_arg(self.accel), "-cpu", "host" if kvm else TCG_CPU,
                 *firmware_args(),
                 "-m", str(settings["memsize"]), "-smp", str(settings["smp"]),
@@ -296,42 +587,45 @@ class QemuBackend(Backend):
                 "-object", "rng-random,filename=/dev/urandom,id=rng0",
                 "-device", "virtio-rng-pci,rng=rng0",
                 "-device", "virtio-scsi-pci,id=scsi"]
-        for i, d in enumerate(drives):
-            path = self.overlays.get(i, d.filename)
-            fmt = "qcow2" if i in self.overlays else d.format or self.formats.get(i)
-            opts = [f"file={qemu_escape(path)}", f"id=hd{i}", "if=none",
-                    f"cache={d.cachemode or 'writeback'}"]
-            if fmt:
-                opts.append(f"format={fmt}")
-            if d.discard in ("enable", "besteffort"):
-                opts.append("discard=unmap")
-            if d.copyonread:
-                opts.append("copy-on-read=on")
-            argv += ["-drive", ",".join(opts)]
-            dev = "virtio-blk-pci" if d.virtio_blk else "scsi-hd"
-            devopts = f"{dev},drive=hd{i}"
-            if d.label:
-                # The appliance reads labels back from the disk serial.
-                devopts += f",serial={d.label}"
-            if d.blocksize:
-                devopts += f",logical_block_size={d.blocksize},physical_block_size={d.blocksize}"
-            if i in self.overlays:
-                # A read-only drive may be a running guest's disk: let its
-                # qemu keep writing (we only ever write our own overlay).
-                devopts += ",share-rw=on"
-            argv += ["-device", devopts]
-        argv += ["-drive", f"file={qemu_escape(appliance.root)},snapshot=on,id=appliance,"
-                 "cache=unsafe,if=none,format=raw",
-                 "-device", "scsi-hd,drive=appliance",
-                 *network_args(settings["network"]),
-                 "-device", "virtio-serial-pci",
-                 "-serial", "stdio",
-                 "-chardev", f"socket,path={qemu_escape(self.sockpath)},id=channel0",
-                 "-device", f"virtserialport,chardev=channel0,name={CHANNEL_NAME}",
-                 "-append", self.kernel_cmdline(appliance)]
-        for param, value in settings.get("hvparams", ()):
-            argv += [param] if value is None else [param, value]
-        return argv
+
+    def drive_options(self, i: int, d: Drive) -> tuple[str, dict[str, str | int | bool]]:
+        """Drive ``i``: its ``-drive`` value and its device's properties
+        (the same for a cold boot and a hot-plug after a restore)."""
+        path = self.overlays.get(i, d.filename)
+        fmt = "qcow2" if i in self.overlays else d.format or self.formats.get(i)
+        opts = [f"file={qemu_escape(path)}", f"id=hd{i}", "if=none",
+                f"cache={d.cachemode or 'writeback'}"]
+        if fmt:
+            opts.append(f"format={fmt}")
+        if d.discard in ("enable", "besteffort"):
+            opts.append("discard=unmap")
+        if d.copyonread:
+            opts.append("copy-on-read=on")
+        props: dict[str, str | int | bool] = {
+            "driver": "virtio-blk-pci" if d.virtio_blk else "scsi-hd", "drive": f"hd{i}"}
+        if d.label:
+            # The appliance reads labels back from the disk serial.
+            props["serial"] = d.label
+        if d.blocksize:
+            props["logical_block_size"] = props["physical_block_size"] = d.blocksize
+        if i in self.overlays:
+            # A read-only drive may be a running guest's disk: let its
+            # qemu keep writing (we only ever write our own overlay).
+            props["share-rw"] = True
+        return ",".join(opts), props
+
+    def tail_args(self, root: str, sockpath: str, cmdline: str) -> list[str]:
+        """The argv after the caller's drives: the appliance root (``root``:
+        its ``-drive`` file options), network, console, channel, kernel
+        arguments."""
+        return ["-drive", f"{root},id=appliance,cache=unsafe,if=none",
+                "-device", "scsi-hd,drive=appliance",
+                *network_args(self.ctx.settings["network"]),
+                "-device", "virtio-serial-pci",
+                "-serial", "stdio",
+                "-chardev", f"socket,path={qemu_escape(sockpath)},id=channel0",
+                "-device", f"virtserialport,chardev=channel0,name={CHANNEL_NAME}",
+                "-append", cmdline]
 
     def kernel_cmdline(self, appliance: Appliance) -> str:
         """Kernel arguments: ours, root, verbosity, then the user's ``append``."""
@@ -342,6 +636,11 @@ class QemuBackend(Backend):
         argv = self.command_line(appliance, drives)
         self.argv = argv
         self.ctx.debug("qemu: " + " ".join(argv))
+        self._spawn(argv)
+
+    def _spawn(self, argv: list[str], pass_fds: tuple[int, ...] = ()) -> None:
+        """Start qemu with its console on a socket pair read by a
+        :class:`ConsoleLog`, and the recovery process watching it."""
         # The console (-serial stdio) on one end of a socket pair: read for
         # the log, and both ways once handed to virt-rescue's shell.
         ours, theirs = socket.socketpair()
@@ -349,7 +648,7 @@ class QemuBackend(Backend):
             # A session of its own, so shutdown can kill everything a wrapper
             # script started, even one that forgot to exec qemu.
             self.proc = subprocess.Popen(argv, stdin=theirs.fileno(), stdout=theirs.fileno(),
-                                         stderr=theirs.fileno(),
+                                         stderr=theirs.fileno(), pass_fds=pass_fds,
                                          close_fds=True, start_new_session=True)
         except OSError as e:
             ours.close()
@@ -372,7 +671,7 @@ class QemuBackend(Backend):
     def _post_launch(self) -> socket.socket:
         assert self.lsock is not None
         try:
-            conn = accept_with_deadline(self.lsock, self, self.launch_timeout)
+            conn = accept_with_deadline(self.lsock, self, self._time_left())
         finally:
             self.lsock.close()
             self.lsock = None
@@ -414,17 +713,21 @@ class QemuBackend(Backend):
             return f"killed by signal {-rc} ({signal.Signals(-rc).name})"
         return f"exited with status {rc}"
 
-    def shutdown(self) -> None:
-        if self.lsock is not None:
-            self.lsock.close()
-            self.lsock = None
+    def _time_left(self) -> float:
+        """Seconds left of this launch's ``launch_timeout``."""
+        return max(0.0, self._deadline - time.monotonic())
+
+    def _stop_vm(self, graceful: bool = True) -> None:
+        """Stop qemu (SIGTERM with a timeout, then SIGKILL for the whole
+        session), dismiss the recovery process and finish the console."""
         proc = self.proc
         if proc is not None:
-            self._signal_group(signal.SIGTERM)
-            try:
-                proc.wait(SHUTDOWN_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pass
+            if graceful:
+                self._signal_group(signal.SIGTERM)
+                try:
+                    proc.wait(SHUTDOWN_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    pass
             # Whatever is left of the session (a wrapper's children) goes too.
             self._signal_group(signal.SIGKILL)
             proc.wait()
@@ -433,6 +736,12 @@ class QemuBackend(Backend):
             self.recovery = None
         if self.console is not None:
             self.console.join()
+
+    def shutdown(self) -> None:
+        if self.lsock is not None:
+            self.lsock.close()
+            self.lsock = None
+        self._stop_vm()
         if self.sockdir is not None:
             shutil.rmtree(self.sockdir, ignore_errors=True)
             self.sockdir = None
