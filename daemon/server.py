@@ -28,7 +28,6 @@ from guestfs.protocol import (
     ProtocolError,
     RemoteProtocolError,
     decode_chunk,
-    decode_header,
     encode_chunk,
     encode_error,
     encode_message,
@@ -40,6 +39,7 @@ from guestfs.protocol import (
     constants as C,
 )
 from guestfs.protocol.framing import Frame
+from guestfs.protocol.messages import HEADER_SIZE, HEADER_STRUCT, reply_ok_frame
 
 from . import context, dispatch
 from .errors import DaemonError
@@ -62,6 +62,7 @@ _LEN = struct.Struct(">I")
 #: (its first word is the cancel flag, 0 or 1).
 _PROGRAM_WORD = _LEN.pack(C.PROGRAM)
 _FLAGS = (C.LAUNCH_FLAG, C.CANCEL_FLAG, C.PROGRESS_FLAG)
+_CALL = int(C.Direction.CALL)
 
 
 class ConnectionClosed(Exception):
@@ -71,22 +72,29 @@ class ConnectionClosed(Exception):
 class CallState:
     """One call being served: its header, action and progress clock."""
 
+    #: Until the first progress report (most calls never make one).
+    delay: float | None = None
+    last_progress = 0.0
+    sent_progress = False
+
     def __init__(self, server: Server, header: Header, act: Action) -> None:
         self.server = server
         self.header = header
         self.action = act
         self.start = time.monotonic()
-        self.delay = float(os.environ.get(PROGRESS_DELAY_ENV, PROGRESS_DELAY))
-        self.last_progress = 0.0
-        self.sent_progress = False
 
     def progress(self, position: int, total: int) -> None:
         """Report progress, rate-limited like libguestfs's daemon."""
         now = time.monotonic()
+        delay = self.delay
+        if delay is None:
+            # Read at the first report, not per call: the environment
+            # lookup costs more than a short call itself under TCG.
+            delay = self.delay = float(os.environ.get(PROGRESS_DELAY_ENV, PROGRESS_DELAY))
         final = total and position >= total
         if final and not self.sent_progress:
             return
-        if not final and (now - self.start < self.delay or now - self.last_progress < PROGRESS_PERIOD):
+        if not final and (now - self.start < delay or now - self.last_progress < PROGRESS_PERIOD):
             return
         self.last_progress = now
         self.sent_progress = True
@@ -112,7 +120,10 @@ class Server:
     # -- transport ----------------------------------------------------
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        view = memoryview(data)
+        n = os.write(self.wfd, data)
+        if n == len(data):
+            return
+        view = memoryview(data)[n:]
         while view:
             n = os.write(self.wfd, view)
             view = view[n:]
@@ -149,6 +160,18 @@ class Server:
                 f = self._frames.popleft()
                 if isinstance(f, Message):
                     return f.body
+            if not self.reader.pending and not self._resync:
+                # The usual case: nothing pending, and one read brings the
+                # whole call; its body is cut from the receive buffer at once.
+                n = os.readv(self.rfd, [self._rbuf])
+                if not n:
+                    raise ConnectionClosed()
+                if n >= 4:
+                    (ln,) = _LEN.unpack_from(self._rbuf)
+                    if ln + 4 == n and ln <= C.MESSAGE_MAX:
+                        return bytes(self._rview[4:n])
+                self.reader.add(self._rview[:n])
+                continue
             body = self._scan_call()
             if body is not None:
                 return body
@@ -264,12 +287,12 @@ class Server:
             return
 
     def handle_call(self, body: bytes) -> None:
-        try:
-            header, off = decode_header(body)
-        except ProtocolError as e:
-            print(f"guestfsd: dropping undecodable message: {e}", file=sys.stderr)
+        if len(body) < HEADER_SIZE:
+            print(f"guestfsd: dropping undecodable message: message of {len(body)} bytes "
+                  "is shorter than a header", file=sys.stderr)
             return
-        if (header.prog, header.vers, header.direction) != (C.PROGRAM, C.PROTOCOL_VERSION, C.Direction.CALL):
+        header = Header._make(HEADER_STRUCT.unpack_from(body))
+        if header.prog != C.PROGRAM or header.vers != C.PROTOCOL_VERSION or header.direction != _CALL:
             self.send_error(header, f"wrong program ({header.prog:#x}), version ({header.vers}) "
                             f"or direction ({header.direction}) in call", "EINVAL")
             return
@@ -277,6 +300,7 @@ class Server:
         if act is None:
             self.send_error(header, f"unknown procedure number {header.proc}", "ENOTSUP")
             return
+        plan = dispatch.plan(act)
         call = CallState(self, header, act)
         filein = FileIn(call) if act.filein else None
         fileout = FileOut(call) if act.fileout else None
@@ -284,10 +308,7 @@ class Server:
             print(f"guestfsd: <= {act.name} (0x{header.proc:x}) request length {len(body)} bytes",
                   file=sys.stderr)
         try:
-            args, opts = act.decode_args(body[off:], header.optargs_bitmask)
-            dispatch.refuse_nul_bytes(act, args, opts)
-            fn = dispatch.lookup(act)
-            pos = dispatch.convert_args(act, args)
+            fn, pos, opts = plan.arguments(body, header.optargs_bitmask)
             if filein is None and fileout is None:
                 full = pos
             else:
@@ -298,7 +319,7 @@ class Server:
             # through ``context.progress(position, total)``; rate-limited here.
             context.progress = call.progress  # type: ignore[attr-defined]
             try:
-                result = fn(*full, **opts)
+                result = fn(*full, **opts) if opts else fn(*full)
             finally:
                 context.progress = None  # type: ignore[attr-defined]
             if filein is not None and not filein.done:
@@ -307,8 +328,7 @@ class Server:
             if fileout is not None:
                 fileout.finish()
                 return
-            payload = act.encode_ret(dispatch.canonical_return(act, result))
-            self.send_reply_ok(header, payload)
+            self.write(reply_ok_frame(header, plan.reply(result)))
         except Exception as e:  # every failure becomes a reply, never a dead daemon
             self._fail(header, act, e, filein, fileout)
 

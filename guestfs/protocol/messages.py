@@ -28,6 +28,8 @@ _LEN = struct.Struct(">I")
 _INT_FORMATS = {"uint32": "I", "int32": "i", "enum": "i", "uint64": "Q", "int64": "q"}
 _HEADER_STRUCT = struct.Struct(">" + "".join(_INT_FORMATS[f["type"]] for f in _F["header"]["fields"]))
 assert _HEADER_STRUCT.size == HEADER_SIZE
+#: The header's layout as one struct (for callers that unpack it in place).
+HEADER_STRUCT = _HEADER_STRUCT
 
 
 class Header(NamedTuple):
@@ -78,6 +80,21 @@ def reply_header(call: Header, status: int = C.Status.OK) -> Header:
     # daemon's per-call path under TCG.
     return Header(call.prog, call.vers, call.proc, C.Direction.REPLY, call.serial, 0,
                   call.optargs_bitmask, status)
+
+
+#: A frame's length word and a header, packed together (the daemon's replies).
+_FRAMED_HEADER = struct.Struct(">I" + _HEADER_STRUCT.format[1:])
+
+
+def reply_ok_frame(call: Header, payload: bytes) -> bytes:
+    """The whole framed OK reply to ``call`` (what ``encode_message(reply_header(call),
+    payload)`` makes, in one step: the daemon's per-call path)."""
+    n = HEADER_SIZE + len(payload)
+    if n > C.MESSAGE_MAX:
+        raise LocalProtocolError(
+            f"message of {n} bytes exceeds the protocol limit of {C.MESSAGE_MAX} bytes")
+    return _FRAMED_HEADER.pack(n, call.prog, call.vers, call.proc, C.Direction.REPLY, call.serial, 0,
+                               call.optargs_bitmask, C.Status.OK) + payload
 
 
 def frame(body: bytes) -> bytes:
