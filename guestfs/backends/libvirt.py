@@ -6,8 +6,10 @@ and kernel command line as the ``direct`` backend, with the helpers of
 ``qemu.py`` (command line, accelerator choice, overlays); the domain XML
 comes from the element classes in ``_domain_xml.py``.  The domain is
 created with ``createXML`` and ``AUTODESTROY``, so libvirt destroys it if
-this process dies.  ``guestfs/library/domains.py`` uses
-:func:`import_libvirt` and :func:`open_connection` for ``add_domain``.
+this process dies; a recovery process (:class:`LibvirtRecovery`, unless
+``set_recovery_proc(False)``) then also removes the launch's files.
+``guestfs/library/domains.py`` uses :func:`import_libvirt` and
+:func:`open_connection` for ``add_domain``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import socket
 import stat
+import subprocess
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +43,7 @@ from ._domain_xml import (
     DomainXML,
 )
 from .base import Backend, ConsoleLog, accept_with_deadline
-from .qemu import CHANNEL_NAME, choose_accel, kernel_cmdline, make_overlay, probe_format
+from .qemu import CHANNEL_NAME, Recovery, choose_accel, kernel_cmdline, make_overlay, probe_format
 
 if TYPE_CHECKING:
     from ..appliance import Appliance
@@ -48,6 +53,8 @@ if TYPE_CHECKING:
 
 #: Seconds for qemu to connect to the console socket once libvirt started it.
 CONSOLE_TIMEOUT = 30.0
+#: Seconds to wait for a domain's qemu to go once it was killed.
+KILL_WAIT = 10.0
 
 
 def import_libvirt() -> Any:
@@ -99,8 +106,56 @@ def security_models(conn: Any) -> list[str]:
     return [m.text for m in caps.findall("./host/secmodel/model") if m.text]
 
 
+#: The libvirt recovery process: it waits on a pipe only the library holds;
+#: "done" dismisses it, end of file (the library died without shutting down)
+#: destroys the domain through ``virsh`` (libvirt's AUTODESTROY may have
+#: already), kills the domain's qemu if it still runs (known by its pid file
+#: and checked by the domain name on its command line: a pid can be reused),
+#: waits for it to go, and removes the launch's files.
+#: Arguments: URI, domain name, pid file, then the paths to remove.
+LIBVIRT_RECOVERY_SCRIPT = r"""read -r word; [ "$word" = done ] && exit 0
+uri=$1 name=$2 pidfile=$3; shift 3
+pid=$(cat -- "$pidfile" 2>/dev/null)
+timeout 30 virsh -q -c "$uri" destroy "$name" </dev/null >/dev/null 2>&1
+case $pid in ''|*[!0-9]*) pid= ;; esac
+if [ -n "$pid" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "guest=$name,"; then
+  kill -9 "$pid" 2>/dev/null
+  i=0
+  while [ -e "/proc/$pid" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+rm -rf -- "$@"
+"""
+
+
+class LibvirtRecovery(Recovery):
+    """The direct backend's :class:`~guestfs.backends.qemu.Recovery` for a
+    libvirt domain: a library process killed with its domain running leaves
+    no domain, no qemu and no file.  Dismissed the same way (:meth:`dismiss`)."""
+
+    def __init__(self, uri: str, name: str, pidfile: str, paths: list[str]) -> None:
+        rfd, self._wfd = os.pipe()
+        try:
+            # A session of its own: a ^C at the terminal must not take it down.
+            self.proc = subprocess.Popen(["/bin/sh", "-c", LIBVIRT_RECOVERY_SCRIPT, "guestfs-recovery",
+                                          uri, name, pidfile, *paths], stdin=rfd,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         close_fds=True, start_new_session=True)
+        except OSError:
+            os.close(self._wfd)
+            raise
+        finally:
+            os.close(rfd)
+
+
 class LibvirtBackend(Backend):
-    """Runs the appliance as a transient libvirt domain (``libvirt[:URI]``)."""
+    """Runs the appliance as a transient libvirt domain (``libvirt[:URI]``).
+
+    Whatever ends a launch (a failure at any step, shutdown, close, the
+    handle collected, the connection to libvirt lost), :meth:`shutdown`
+    destroys the domain (over a new connection if the first one broke, or
+    by killing its qemu as a last resort) and removes the socket and run
+    directories; a killed library process is the recovery process's job.
+    """
 
     name = "libvirt"
 
@@ -125,13 +180,27 @@ class LibvirtBackend(Backend):
         self.accel = "tcg"
         self.seclabels: list[DomainSeclabel] = []
         self.xml = ""
+        self.recovery: LibvirtRecovery | None = None
+        #: The domain's qemu (local URIs), read once the domain runs: the
+        #: last resort of shutdown when libvirt cannot destroy the domain.
+        self.qemu_pid: int | None = None
+        #: Set once createXML was called: a domain may exist even if the call
+        #: never returned it (interrupted), so shutdown looks for it by name.
+        self._created = False
+        #: The libvirt module, kept so shutdown never imports (it can run
+        #: while the interpreter exits).
+        self._libvirt: Any = None
 
     # -- the steps ----------------------------------------------------------
 
     def _pre_launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         assert appliance is not None
+        self._libvirt = import_libvirt()
         # Connect first: a bad URI fails before any file is made.
         self.conn = open_connection(self.uri, self.ctx.libvirt_auth)
+        self.sockdir = tempfile.mkdtemp(prefix="guestfs-", dir=default_sockdir(self.ctx.settings["sockdir"]))
+        if self.ctx.settings["recovery_proc"]:
+            self.recovery = self._start_recovery()
         for i, d in enumerate(drives):
             if not d.format:
                 # libvirt never probes formats (a guest could fake one); we
@@ -142,7 +211,6 @@ class LibvirtBackend(Backend):
         # Domain XML has no snapshot=on: writes to the root go to an overlay.
         self.appliance_overlay = make_overlay(Drive(appliance.root, readonly=True, format="raw"),
                                               self.rundir, len(drives))
-        self.sockdir = tempfile.mkdtemp(prefix="guestfs-", dir=default_sockdir(self.ctx.settings["sockdir"]))
         self.sockpath = os.path.join(self.sockdir, "guestfsd.sock")
         self.console_path = os.path.join(self.sockdir, "console.sock")
         self.lsock = self._listen(self.sockpath)
@@ -151,6 +219,23 @@ class LibvirtBackend(Backend):
         self.seclabels = self.choose_seclabels()
         if os.geteuid() != 0:
             self._open_rundir()
+
+    def _start_recovery(self) -> LibvirtRecovery:
+        """The watcher that cleans up if this process dies with the domain up."""
+        assert self.sockdir is not None
+        try:
+            uri = str(self.conn.getURI())
+        except Exception:  # the URI we were given (empty: virsh's default) will do
+            uri = self.uri or ""
+        dirs = self._libvirt_dirs()
+        pidfile = os.path.join(dirs[0], f"{self.domname}.pid") if dirs else ""
+        paths = [self.rundir, self.sockdir]
+        parent = os.path.dirname(self.rundir)
+        if os.path.basename(parent).startswith("guestfs-"):
+            paths.append(parent)  # the handle's temporary directory, as the direct backend
+        if dirs is not None and not self.ctx.verbose:
+            paths.append(os.path.join(dirs[1], f"{self.domname}.log"))
+        return LibvirtRecovery(uri, self.domname, pidfile, paths)
 
     @staticmethod
     def _listen(path: str) -> socket.socket:
@@ -258,15 +343,17 @@ class LibvirtBackend(Backend):
 
     def _launch(self, appliance: Appliance | None, drives: list[Drive]) -> None:
         assert appliance is not None and self.console_lsock is not None
-        libvirt = import_libvirt()
+        libvirt = self._libvirt
         self.xml = self.domain_xml(appliance, drives).to_xml()
         self.ctx.debug(f"libvirt domain XML:\n{self.xml}")
+        self._created = True
         try:
             self.dom = self.conn.createXML(self.xml, libvirt.VIR_DOMAIN_START_AUTODESTROY)
             self.dom_id = self.dom.ID()
         except libvirt.libvirtError as e:
             raise GuestFSError("could not create the appliance through libvirt "
                                f"(URI = {self.uri or 'default'}): {libvirt_message(e)}") from None
+        self.qemu_pid = self._pidfile_pid()
         try:
             conn = accept_with_deadline(self.console_lsock, self, CONSOLE_TIMEOUT)
         finally:
@@ -309,63 +396,150 @@ class LibvirtBackend(Backend):
             return f"{run}/libvirt/qemu/run", f"{cache}/libvirt/qemu/log"
         return None
 
-    def pid(self) -> int | None:
-        """qemu's pid, from libvirt's pid file (local qemu URIs only)."""
+    def _pidfile_pid(self) -> int | None:
+        """The pid in libvirt's pid file for our domain (local qemu URIs only)."""
         dirs = self._libvirt_dirs()
-        if dirs is None or not self.alive():
+        if dirs is None:
             return None
         try:
             with open(os.path.join(dirs[0], f"{self.domname}.pid")) as f:
                 pid = int(f.read().strip())
         except (OSError, ValueError):
             return None
-        return pid if os.path.exists(f"/proc/{pid}") else None
+        return pid if self._is_our_qemu(pid) else None
+
+    def _is_our_qemu(self, pid: int) -> bool:
+        """Whether ``pid`` is a live qemu of our domain (libvirt names the
+        domain on its command line: ``-name guest=NAME,…``)."""
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+            with open(f"/proc/{pid}/stat") as f:
+                zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            return False
+        return not zombie and f"guest={self.domname},".encode() in cmdline
+
+    def pid(self) -> int | None:
+        """qemu's pid, from libvirt's pid file (local qemu URIs only)."""
+        if not self.alive():
+            return None
+        return self._pidfile_pid()
 
     def exit_status(self) -> str:
         """No exit code reaches us through libvirt; its errors say what happened."""
         return ""
 
     def shutdown(self) -> None:
-        for lsock in (self.lsock, self.console_lsock):
-            if lsock is not None:
-                lsock.close()
-        self.lsock = self.console_lsock = None
-        dirs = self._libvirt_dirs()
-        if self.dom is not None:
-            if self.alive():
-                self._destroy()
-            self.dom = None
-        if self.conn is not None:
-            try:
-                self.conn.close()
-            except Exception:  # already broken: nothing more to release
-                pass
-            self.conn = None
-        if dirs is not None and not self.ctx.verbose:
-            # libvirt keeps a log per domain name; ours are unique and throw-away.
-            try:
-                os.unlink(os.path.join(dirs[1], f"{self.domname}.log"))
-            except OSError:
-                pass
-        if self.console is not None:
-            self.console.join()
-        if self.sockdir is not None:
-            shutil.rmtree(self.sockdir, ignore_errors=True)
-            self.sockdir = None
-        super().shutdown()
-
-    def _destroy(self) -> None:
-        """Stop the domain: SIGTERM first (libvirt waits for it), then force."""
-        libvirt = import_libvirt()
+        """Destroy the domain and remove everything the launch made; each step
+        runs even when one before it fails (the directories always go)."""
         try:
-            self.dom.destroyFlags(libvirt.VIR_DOMAIN_DESTROY_GRACEFUL)
+            for lsock in (self.lsock, self.console_lsock):
+                if lsock is not None:
+                    lsock.close()
+            self.lsock = self.console_lsock = None
+            dirs = self._libvirt_dirs()
+            try:
+                self._stop_domain()
+            finally:
+                self._close_connection()
+                if self.recovery is not None:
+                    self.recovery.dismiss()
+                    self.recovery = None
+                if dirs is not None and not self.ctx.verbose:
+                    # libvirt keeps a log per domain name; ours are unique and throw-away.
+                    try:
+                        os.unlink(os.path.join(dirs[1], f"{self.domname}.log"))
+                    except OSError:
+                        pass
+                if self.console is not None:
+                    self.console.join()
+        finally:
+            if self.sockdir is not None:
+                shutil.rmtree(self.sockdir, ignore_errors=True)
+                self.sockdir = None
+            super().shutdown()
+
+    def _stop_domain(self) -> None:
+        """Destroy our domain if it runs: through our connection, or a new one
+        if that broke (libvirtd restarted, a remote link dropped); then, if
+        its qemu still runs, kill it (libvirt reaps it and forgets the
+        transient domain)."""
+        created, self._created = self._created, False
+        self.dom = None
+        if not created:
+            return
+        pid = self.qemu_pid or self._pidfile_pid()
+        self.qemu_pid = None
+        try:
+            if self._connection_ok():
+                self._destroy_by_name(self.conn)
+            else:
+                try:
+                    conn = open_connection(self.uri, self.ctx.libvirt_auth)
+                except GuestFSError as e:
+                    self.ctx.debug(f"libvirt: cannot reconnect to destroy {self.domname}: {e}")
+                else:
+                    try:
+                        self._destroy_by_name(conn)
+                    finally:
+                        _close_quietly(conn)
+        finally:
+            if pid is not None:
+                self._kill_qemu(pid)
+
+    def _connection_ok(self) -> bool:
+        try:
+            return self.conn is not None and self.conn.isAlive() == 1
+        except Exception:  # a broken connection can raise rather than answer 0
+            return False
+
+    def _destroy_by_name(self, conn: Any) -> None:
+        """Destroy our domain on ``conn`` if it is among the running ones
+        (looked up by listing: a lookup of a vanished transient domain makes
+        libvirt print an error on stderr)."""
+        libvirt = self._libvirt
+        try:
+            doms = [d for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE)
+                    if d.name() == self.domname]
+        except libvirt.libvirtError as e:
+            self.ctx.debug(f"libvirt: cannot list the domains to destroy {self.domname}: "
+                           f"{libvirt_message(e)}")
+            return
+        for dom in doms:
+            self._destroy(dom)
+
+    def _destroy(self, dom: Any) -> None:
+        """Stop a domain: SIGTERM first (libvirt waits for it), then force."""
+        libvirt = self._libvirt
+        try:
+            dom.destroyFlags(libvirt.VIR_DOMAIN_DESTROY_GRACEFUL)
             return
         except libvirt.libvirtError:
             pass
         try:
-            self.dom.destroy()
+            dom.destroy()
         except libvirt.libvirtError:
             pass  # already gone (it powered off, or AUTODESTROY got there first)
+
+    def _kill_qemu(self, pid: int) -> None:
+        """The last resort: SIGKILL our domain's qemu if it still runs, and
+        wait (bounded) for it to go."""
+        if not self._is_our_qemu(pid):
+            return
+        self.ctx.debug(f"libvirt: {self.domname} outlived destroy: killing qemu {pid}")
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            return
+        deadline = time.monotonic() + KILL_WAIT
+        while self._is_our_qemu(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _close_connection(self) -> None:
+        if self.conn is not None:
+            _close_quietly(self.conn)
+            self.conn = None
 
 
 @hookimpl
@@ -380,3 +554,11 @@ def _is_block(path: str) -> bool:
         return stat.S_ISBLK(os.stat(path).st_mode)
     except OSError:
         return False
+
+
+def _close_quietly(conn: Any) -> None:
+    """Close a libvirt connection, broken or not."""
+    try:
+        conn.close()
+    except Exception:  # already broken: nothing more to release
+        pass
