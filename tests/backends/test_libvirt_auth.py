@@ -395,8 +395,20 @@ def test_backend_connection_authenticates(daemon: SaslDaemon, tmp_path: Any) -> 
     for part in ("README.fixed", "kernel", "initrd", "root"):
         (fake / part).write_bytes(b"")
     outcomes = {}
+    # A private sockdir (read from $XDG_RUNTIME_DIR by the constructor): a
+    # refused or failed launch must leave no guestfs-XXXX socket directory.
+    sockdir = tmp_path / "sock"
+    sockdir.mkdir()
     for password in ("wrong", PASSWORD):
-        h = guestfs.GuestFS(python_return_dict=True)
+        saved = os.environ.get("XDG_RUNTIME_DIR")
+        os.environ["XDG_RUNTIME_DIR"] = str(sockdir)
+        try:
+            h = guestfs.GuestFS(python_return_dict=True)
+        finally:
+            if saved is None:
+                del os.environ["XDG_RUNTIME_DIR"]
+            else:
+                os.environ["XDG_RUNTIME_DIR"] = saved
         try:
             h.set_path(str(fake))
             h.set_tmpdir(str(tmp_path))
@@ -408,6 +420,8 @@ def test_backend_connection_authenticates(daemon: SaslDaemon, tmp_path: Any) -> 
                 h.launch()
             outcomes[password] = (len(log), log[0]["buf"], str(e.value))
             assert h.is_config()
+            assert os.listdir(sockdir) == [], f"{password!r}: the launch left its socket directory"
+            assert not [p for p in os.listdir(h._tmpdir) if p.startswith("run")]
         finally:
             h.close()
     n, buf, msg = outcomes["wrong"]

@@ -443,3 +443,26 @@ def test_killed_library_without_recovery(rig: Rig) -> None:
     except OSError:
         pass
     assert rig.leftovers() == NOTHING
+
+
+def test_recovery_process_destroys_the_domain_itself(rig: Rig) -> None:
+    """The watcher alone (not libvirt's AUTODESTROY: the library's connection
+    stays open) destroys the domain, kills its qemu and removes the files,
+    once its pipe ends without "done" (as when the library dies)."""
+    g = rig.handle()
+    g.launch()
+    b = g._backend
+    name, qemu, rec = b.domname, b.qemu_pid, b.recovery
+    assert qemu is not None and rec is not None
+    sockdir, rundir = b.sockdir, b.rundir
+    os.close(rec._wfd)  # end of file, as if this process had died
+    rec._wfd = os.open(os.devnull, os.O_WRONLY)  # what dismiss will write to and close
+    assert rec.proc.wait(60) == 0
+    assert b.conn.isAlive() == 1  # the domain did not go through AUTODESTROY
+    assert name not in virsh_domains()
+    assert not processes_naming(f"guest={name},")
+    assert not os.path.exists(sockdir or "") and not os.path.exists(rundir)
+    with pytest.raises(RuntimeError):
+        g.ping_daemon()
+    g.close()
+    assert rig.leftovers() == NOTHING
