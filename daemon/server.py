@@ -65,6 +65,23 @@ _FLAGS = (C.LAUNCH_FLAG, C.CANCEL_FLAG, C.PROGRESS_FLAG)
 _CALL = int(C.Direction.CALL)
 
 
+#: What one read(2) of a virtio-serial port gives at most (the guest's page).
+_PAGE = 4096
+
+
+def _writev_all(fd: int, views: list[memoryview]) -> None:
+    """writev(2) every view completely (the kernel takes at most IOV_MAX at a time)."""
+    for i in range(0, len(views), 1024):
+        part = views[i:i + 1024]
+        want = sum(map(len, part))
+        done = os.writev(fd, part)
+        while done < want:  # a short write: go on from where it stopped
+            rest = memoryview(b"".join(part))[done:]
+            while rest:
+                rest = rest[os.write(fd, rest):]
+            done = want
+
+
 class ConnectionClosed(Exception):
     """The library closed the channel."""
 
@@ -116,16 +133,28 @@ class Server:
         # object per read costs an mmap and page faults, slow under TCG.
         self._rbuf = bytearray(256 * 1024)
         self._rview = memoryview(self._rbuf)
+        # The same buffer cut in pages, for uploads: a virtio-serial port
+        # gives at most one page (one of the host's buffers) per read(2),
+        # but a non-blocking readv(2) of page-sized pieces drains every
+        # buffer that has arrived in one system call.
+        self._pages = [self._rview[i:i + _PAGE] for i in range(0, len(self._rbuf), _PAGE)]
 
     # -- transport ----------------------------------------------------
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        n = os.write(self.wfd, data)
+        try:
+            n = os.write(self.wfd, data)
+        except BlockingIOError:  # the channel is non-blocking during an upload
+            n = 0
         if n == len(data):
             return
         view = memoryview(data)[n:]
         while view:
-            n = os.write(self.wfd, view)
+            try:
+                n = os.write(self.wfd, view)
+            except BlockingIOError:
+                select.select([], [self.wfd], [])
+                continue
             view = view[n:]
 
     def _more(self) -> None:
@@ -249,6 +278,69 @@ class Server:
                 c = decode_chunk(f.body)  # its codec holds the chunk size limit
                 return c.cancel, c.data
             # A stray cancel flag from the library is meaningless here.
+
+    def pump_chunks(self, fd: int, filein: FileIn) -> None:
+        """Write an upload's data chunks to ``fd`` straight from the receive
+        buffer, many chunks per writev(2), until a frame that is not a
+        well-formed data chunk (the end chunk, a cancel, anything malformed),
+        which is left for :meth:`read_chunk` to judge.
+
+        Uploads are the daemon's hot path under TCG, so the per-chunk work is
+        a header check and a view of its data; the limits are those of
+        :meth:`read_chunk` (data length within the chunk size, frame length
+        matching it, cancel 0 with no data).
+
+        :raises OSError: from writing to ``fd`` (the chunks in that write count as received).
+        """
+        rfd = self.rfd
+        os.set_blocking(rfd, False)
+        try:
+            buf = self.reader.buffer
+            unpack_from = _CHUNK_HEAD.unpack_from
+            head = _CHUNK_HEAD.size
+            limit = C.MAX_CHUNK_SIZE
+            while True:
+                end = len(buf)
+                pos = 0
+                size = 0
+                stop = False
+                views: list[memoryview] = []
+                if end >= head:
+                    mv = memoryview(buf)
+                    try:
+                        while end - pos >= head:
+                            n, cancel, ln = unpack_from(buf, pos)
+                            if cancel or not ln or ln > limit or n != 8 + ln + (-ln % 4):
+                                stop = True  # the end chunk, a flag, or no chunk at all
+                                break
+                            if end - pos < 4 + n:
+                                break
+                            views.append(mv[pos + head:pos + head + ln])
+                            pos += 4 + n
+                            size += ln
+                        if views:
+                            filein.received += size
+                            _writev_all(fd, views)
+                    finally:
+                        views.clear()
+                        mv.release()
+                        if pos:
+                            del buf[:pos]
+                    if size:
+                        filein._call.progress(filein.received, filein.total)
+                if stop:
+                    return
+                while True:
+                    try:
+                        got = os.readv(rfd, self._pages)
+                        break
+                    except BlockingIOError:
+                        select.select([rfd], [], [])
+                if not got:
+                    raise ConnectionClosed()
+                buf += self._rview[:got]
+        finally:
+            os.set_blocking(rfd, True)
 
     def library_cancelled(self) -> bool:
         """Non-blocking check for the library's cancel flag during a download."""

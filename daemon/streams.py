@@ -54,16 +54,33 @@ class FileIn:
             yield data
 
     def copy_to_fd(self, fd: int) -> int:
-        """Write the whole stream to a file descriptor; returns bytes written."""
+        """Write the whole stream to a file descriptor; returns bytes written.
+
+        The data chunks go from the server's receive buffer to ``fd`` in big
+        writev calls (``Server.pump_chunks``); only the frame that ends the
+        stream (or anything unusual) takes the chunk-at-a-time path.
+
+        :raises DaemonError: if the library cancels the upload.
+        :raises OSError: from writing to ``fd``.
+        """
         import os
-        n = 0
-        for data in self:
+        server = self._call.server
+        start = self.received
+        while not self.done:
+            server.pump_chunks(fd, self)
+            cancel, data = server.read_chunk()
+            if cancel:
+                self.done = True
+                raise DaemonError("file upload cancelled", "EINTR")
+            if not data:
+                self.done = True
+                break
+            self.received += len(data)
+            self._call.progress(self.received, self.total)
             view = memoryview(data)
             while view:
-                w = os.write(fd, view)
-                view = view[w:]
-            n += len(data)
-        return n
+                view = view[os.write(fd, view):]
+        return self.received - start
 
 
 class FileOut:

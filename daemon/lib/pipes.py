@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING
 
 from ..errors import DaemonError
-from .guestroot import BLOCK, write_all
 from .programs import spawn
 
 if TYPE_CHECKING:
@@ -31,26 +30,10 @@ def _same(text: str) -> str:
     return text
 
 
-def writev_all(fd: int, parts: list[bytes]) -> None:
-    """writev(2) a list of buffers completely (no copying them together first)."""
-    total = sum(map(len, parts))
-    done = os.writev(fd, parts)
-    if done < total:  # short write: finish the slow way
-        write_all(fd, memoryview(b"".join(parts))[done:])
-
-
 def write_stream(filein: FileIn, fd: int) -> None:
-    """Write an upload stream to ``fd`` in big writev calls (OSError passes through)."""
-    parts: list[bytes] = []
-    size = 0
-    for data in filein:
-        parts.append(data)
-        size += len(data)
-        if size >= BLOCK or len(parts) >= 512:
-            writev_all(fd, parts)
-            parts, size = [], 0
-    if parts:
-        writev_all(fd, parts)
+    """Write an upload stream to ``fd`` in big writev calls, straight from
+    the daemon's receive buffer (OSError passes through)."""
+    filein.copy_to_fd(fd)
 
 
 def _failure(errf: IO[bytes], what: str, rc: int, fix: Callable[[str], str]) -> DaemonError:
