@@ -15,11 +15,12 @@ import socket
 import time
 from typing import Any
 
-from ..errors import GuestFSError
+from .saved import SavedError
 
 
-class QMPError(GuestFSError):
-    """qemu refused a command, closed the monitor, or did not answer in time."""
+class QMPError(SavedError):
+    """qemu refused a command, closed the monitor, or did not answer in time
+    (a saved-appliance launch then boots cold)."""
 
 
 class QMP:
@@ -50,7 +51,10 @@ class QMP:
             r, _, _ = select.select([self.sock], [], [], left)
             if not r:
                 continue
-            data = self.sock.recv(65536)
+            try:
+                data = self.sock.recv(65536)
+            except OSError as e:
+                raise QMPError(f"qmp: {e.strerror or e}") from None
             if not data:
                 raise QMPError("qmp: qemu closed its monitor")
             self._buf += data

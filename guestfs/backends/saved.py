@@ -66,11 +66,14 @@ class SavedError(GuestFSError):
     """The saved-appliance path failed; the launch falls back to a cold boot.
 
     :param corrupt: the entry itself is bad and must be replaced.
+    :param entry_ok: the failure is the launch's own (a drive qemu refuses
+        to hot-plug), not the entry's: keep the entry.
     """
 
-    def __init__(self, message: str, corrupt: bool = False) -> None:
+    def __init__(self, message: str, corrupt: bool = False, entry_ok: bool = False) -> None:
         super().__init__(message)
         self.corrupt = corrupt
+        self.entry_ok = entry_ok
 
 
 def enabled(ctx: LaunchContext) -> bool:
@@ -230,6 +233,8 @@ class Cache:
         except (OSError, ValueError):
             self.remove(key)
             raise SavedError("unreadable saved-appliance record", corrupt=True) from None
+        if isinstance(meta, dict) and meta.get("key") == key and meta.get("unsupported"):
+            raise SavedError(f"this appliance cannot be saved: {meta['unsupported']}")
         fds: list[int] = []
         try:
             if not isinstance(meta, dict) or meta.get("key") != key or meta.get("format") != FORMAT:
@@ -290,14 +295,22 @@ class Cache:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+        self._write_record(key, meta)
+        self.prune(keep=(key, gen))
+
+    def mark_unsupported(self, key: str, why: str) -> None:
+        """Remember that ``key``'s appliance cannot be saved (its daemon
+        lacks the handshake), so later launches boot cold at once."""
+        self._write_record(key, {"format": FORMAT, "key": key, "unsupported": why})
+
+    def _write_record(self, key: str, meta: dict[str, object]) -> None:
         tmp = self._p(f".tmp-{key}.json")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "w") as f:
             json.dump(meta, f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self._p(key + ".json"))
-        self.prune(keep=(key, gen))
 
     def remove(self, key: str) -> None:
         """Forget ``key`` (its record; its files go at the next prune)."""
