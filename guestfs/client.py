@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import select
 import socket
+import struct
 import time
 from collections.abc import Callable
 from typing import IO, Any
@@ -41,6 +42,10 @@ from .protocol import (
 ProgressCallback = Callable[[Progress], None]
 #: How many chunks go to the socket in one send (fewer system calls).
 _CHUNKS_PER_SEND = 16
+#: The frame head of a full-size data chunk: length word, cancel 0, data length.
+_FULL_CHUNK_HEAD = struct.pack(">IiI", 8 + C.MAX_CHUNK_SIZE, 0, C.MAX_CHUNK_SIZE)
+#: Buffers per sendmsg(2) (under the kernel's IOV_MAX of 1024).
+_IOV_MAX = 1024
 #: Flag words in a row, with no message between them, that a daemon may send
 #: before the client gives up on it (a flood would otherwise never end).
 MAX_STRAY_FLAGS = 1 << 20
@@ -68,6 +73,10 @@ class RPCClient:
         self.alive = alive
         self.on_progress = on_progress
         self.reader = FrameReader()
+        # One receive buffer: a fresh 1 MiB bytes object per recv(2) costs
+        # an allocation the size of the buffer, for replies of a few bytes.
+        self._rbuf = bytearray(1 << 20)
+        self._rview = memoryview(self._rbuf)
         # A deque: frames are taken from the front (a list's pop(0) made a
         # flood of flag words cost quadratic time).
         self._frames: collections.deque[Any] = collections.deque()
@@ -91,13 +100,13 @@ class RPCClient:
             if deadline is not None and time.monotonic() >= deadline:
                 return False
         try:
-            data = self.sock.recv(1 << 20)
+            got = self.sock.recv_into(self._rbuf)
         except OSError as e:
             self._break(f"error reading from the appliance: {e}")
-        if not data:
+        if not got:
             self._break("appliance closed the connection unexpectedly, see earlier error messages")
         try:
-            frames = self.reader.feed(data)
+            frames = self.reader.feed(self._rview[:got])
         except ProtocolError as e:
             self._break(f"protocol error from the appliance: {e}")
         for f in frames:
@@ -248,23 +257,55 @@ class RPCClient:
         return f.body[off:]
 
     def _send_file(self, src: IO[bytes] | None) -> bool:
-        """Stream ``src`` as chunks; True if the user cancelled."""
+        """Stream ``src`` as chunks; True if the user cancelled.
+
+        Each batch is read at once and sent with one sendmsg(2) of the chunk
+        heads and views of the data: no copy of the data on this side.
+        """
         assert src is not None
-        batch = bytearray()
+        step = C.MAX_CHUNK_SIZE
         while True:
             if self.cancel_requested or self._daemon_cancelled():
                 # Either side may stop the stream; it ends with a cancel chunk.
-                self._send(bytes(batch) + encode_chunk(b"", cancel=True))
+                self._send(encode_chunk(b"", cancel=True))
                 return self.cancel_requested
-            data = src.read(C.MAX_CHUNK_SIZE * _CHUNKS_PER_SEND)
+            data = src.read(step * _CHUNKS_PER_SEND)
             if not data:
                 break
-            for i in range(0, len(data), C.MAX_CHUNK_SIZE):
-                batch += encode_chunk(data[i : i + C.MAX_CHUNK_SIZE])
-            self._send(bytes(batch))
-            batch.clear()
+            view = memoryview(data)
+            n = len(data)
+            parts: list[bytes | memoryview] = []
+            full = n - n % step
+            for i in range(0, full, step):
+                parts.append(_FULL_CHUNK_HEAD)
+                parts.append(view[i:i + step])
+            if full < n:
+                parts.append(encode_chunk(data[full:]))
+            self._send_parts(parts)
         self._send(encode_chunk(b""))
         return False
+
+    def _send_parts(self, parts: list[bytes | memoryview]) -> None:
+        """Send every buffer in ``parts``, in order, with as few sendmsg calls as it takes."""
+        try:
+            if self._deadline is not None:
+                self.sock.settimeout(max(0.001, self._deadline - time.monotonic()))
+            while parts:
+                batch = parts[:_IOV_MAX]
+                sent = self.sock.sendmsg(batch)
+                # A short send (a timeout, a signal): drop what went, go on from there.
+                k = 0
+                while k < len(batch) and sent >= len(batch[k]):
+                    sent -= len(batch[k])
+                    k += 1
+                if k < len(batch) and sent:
+                    batch[k] = memoryview(batch[k])[sent:]
+                parts = batch[k:] + parts[len(batch):]
+        except TimeoutError:
+            self._break(f"the call did not finish within {self.call_timeout:g} s "
+                        "(backend setting call_timeout); the appliance was stopped")
+        except OSError as e:
+            self._break(f"error writing to the appliance: {e}")
 
     def _receive_file(self, sink: IO[bytes] | None) -> None:
         """Write the daemon's chunks to ``sink`` until the end chunk.
