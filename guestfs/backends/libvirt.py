@@ -111,7 +111,8 @@ def security_models(conn: Any) -> list[str]:
 #: destroys the domain through ``virsh`` (libvirt's AUTODESTROY may have
 #: already), kills the domain's qemu if it still runs (known by its pid file
 #: and checked by the domain name on its command line: a pid can be reused),
-#: waits for it to go, and removes the launch's files.
+#: waits for it and for libvirt to be done with the domain (its pid file
+#: gone), and removes the launch's files.
 #: Arguments: URI, domain name, pid file, then the paths to remove.
 LIBVIRT_RECOVERY_SCRIPT = r"""read -r word; [ "$word" = done ] && exit 0
 uri=$1 name=$2 pidfile=$3; shift 3
@@ -123,6 +124,9 @@ if [ -n "$pid" ] && tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF --
   i=0
   while [ -e "/proc/$pid" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 fi
+# libvirt is done with the domain (and its log) once its pid file is gone.
+i=0
+while [ -n "$pidfile" ] && [ -e "$pidfile" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 rm -rf -- "$@"
 """
 
@@ -190,6 +194,7 @@ class LibvirtBackend(Backend):
         #: The libvirt module, kept so shutdown never imports (it can run
         #: while the interpreter exits).
         self._libvirt: Any = None
+        self._dirs: tuple[str, str] | None = None
 
     # -- the steps ----------------------------------------------------------
 
@@ -198,6 +203,9 @@ class LibvirtBackend(Backend):
         self._libvirt = import_libvirt()
         # Connect first: a bad URI fails before any file is made.
         self.conn = open_connection(self.uri, self.ctx.libvirt_auth)
+        # Known now, while the connection works: shutdown needs them even
+        # after it dropped (the pid file, the per-domain log).
+        self._dirs = self._libvirt_dirs()
         self.sockdir = tempfile.mkdtemp(prefix="guestfs-", dir=default_sockdir(self.ctx.settings["sockdir"]))
         if self.ctx.settings["recovery_proc"]:
             self.recovery = self._start_recovery()
@@ -384,6 +392,8 @@ class LibvirtBackend(Backend):
 
     def _libvirt_dirs(self) -> tuple[str, str] | None:
         """libvirt's (run, log) directories for qemu domains, if the URI is local."""
+        if self._dirs is not None:
+            return self._dirs
         try:
             uri = self.conn.getURI() if self.conn is not None else None
         except Exception:
@@ -534,6 +544,12 @@ class LibvirtBackend(Backend):
             return
         deadline = time.monotonic() + KILL_WAIT
         while self._is_our_qemu(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # libvirt logs the end of the domain, then removes its pid file: wait
+        # for that, or the log shutdown removes would come back.
+        dirs = self._libvirt_dirs()
+        pidfile = os.path.join(dirs[0], f"{self.domname}.pid") if dirs else ""
+        while pidfile and os.path.exists(pidfile) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def _close_connection(self) -> None:

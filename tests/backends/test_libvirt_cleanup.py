@@ -10,7 +10,8 @@ sockdir in a private directory, then checked for leftovers:
 - no directory or socket in the private tmpdir and sockdir (the sockdir
   holds each launch's ``guestfs-XXXX`` with ``console.sock`` and
   ``guestfsd.sock``);
-- no new domain in ``virsh list --all`` and none naming the directory;
+- the launch's domain not in ``virsh list --all``, and no domain naming
+  the directory;
 - no qemu process whose command line names the directory;
 - no recovery process left waiting.
 
@@ -110,7 +111,6 @@ class Rig:
         self.disk = root / "disk.img"
         with open(self.disk, "wb") as f:
             f.truncate(16 << 20)
-        self.domains_before = virsh_domains()
 
     def handle(self, backend: str = BACKEND) -> Any:
         """A configured handle; the sockdir comes from ``$XDG_RUNTIME_DIR``
@@ -141,7 +141,8 @@ class Rig:
         wait_until(lambda: not processes_naming(root), 10)  # a killed qemu is reaped soon
         return {
             "dirs": sorted(os.listdir(self.tmpdir)) + self.sockdirs(),
-            "domains": sorted((virsh_domains() - self.domains_before) | set(domains_naming(root))),
+            # Only domains naming our directory: other engineers' run meanwhile.
+            "domains": sorted(domains_naming(root)),
             "processes": processes_naming(root),
         }
 
@@ -184,6 +185,7 @@ def assert_failed_launch_leaves_nothing(rig: Rig, g: Any, exc: type[BaseExceptio
         # Gone at once when destroyed; a killed qemu's domain is forgotten by
         # libvirt as it sees qemu go (bounded wait, nothing timed).
         assert wait_until(lambda: seen["domname"] not in virsh_domains(), 10)
+        assert not os.path.exists(f"/var/log/libvirt/qemu/{seen['domname']}.log")
     if seen.get("recovery") is not None:
         assert seen["recovery"].proc.poll() == 0, "the recovery process was not dismissed"
     g.close()
@@ -243,6 +245,14 @@ def test_daemon_never_connects(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> Non
     """The channel accept or the daemon's launch flag times out."""
     monkeypatch.setattr(LibvirtBackend, "launch_timeout", 0.0)
     assert_failed_launch_leaves_nothing(rig, rig.handle(), RuntimeError, "within 0 s|timed out after 0 s")
+
+
+def test_appliance_dies_before_the_daemon_starts(rig: Rig) -> None:
+    """A real boot whose init cannot run: the kernel panics, the domain ends
+    itself (on_reboot=destroy) before the daemon ever answers."""
+    g = rig.handle()
+    g.set_append("rdinit=/no/such/init")
+    assert_failed_launch_leaves_nothing(rig, g, RuntimeError, "Kernel panic")
 
 
 def test_exception_in_post_launch(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -392,8 +402,8 @@ def test_connection_drops_while_running(rig: Rig) -> None:
 #: no atexit: only the recovery process can clean up).
 CHILD = """
 import os, sys, guestfs
-g = guestfs.GuestFS()
-g.set_recovery_proc(sys.argv[1] == "on")
+g = guestfs.GuestFS(close_on_exit=sys.argv[1] != "exit")
+g.set_recovery_proc(sys.argv[1] != "off")
 g.set_tmpdir(sys.argv[2])
 g.set_backend(sys.argv[3])
 g.set_backend_settings(["force_tcg"])
@@ -401,6 +411,8 @@ g.add_drive_scratch(16 * 1024 * 1024)
 g.launch()
 b = g._backend
 print(b.domname, b.qemu_pid, b.recovery.proc.pid if b.recovery else 0, b.rundir, b.sockdir, flush=True)
+if sys.argv[1] == "exit":
+    os._exit(0)  # no close, no atexit, no collection: the process just ends
 os.kill(os.getpid(), 9)
 """
 
@@ -411,14 +423,17 @@ def launch_and_die(rig: Rig, recovery: str) -> tuple[str, int, int, list[str]]:
     env["XDG_RUNTIME_DIR"] = str(rig.sockdir)
     cp = subprocess.run([sys.executable, "-c", CHILD, recovery, str(rig.tmpdir), BACKEND],
                         capture_output=True, text=True, timeout=300, env=env, check=False)
-    assert cp.returncode == -signal.SIGKILL, cp.stderr
+    assert cp.returncode == (0 if recovery == "exit" else -signal.SIGKILL), cp.stderr
     name, qemu, watcher, *dirs = cp.stdout.split()
     return name, int(qemu), int(watcher), dirs
 
 
-def test_killed_library_leaves_nothing(rig: Rig) -> None:
-    """SIGKILL with the domain up: the domain, its qemu and every directory go."""
-    name, qemu, watcher, dirs = launch_and_die(rig, "on")
+@pytest.mark.parametrize("how", ["on", "exit"])
+def test_killed_library_leaves_nothing(rig: Rig, how: str) -> None:
+    """SIGKILL with the domain up (or an exit that closes nothing, for a
+    handle made with ``close_on_exit=False``): the domain, its qemu and
+    every directory go."""
+    name, qemu, watcher, dirs = launch_and_die(rig, how)
     assert qemu > 0 and watcher > 0
     assert wait_until(lambda: not os.path.exists(f"/proc/{watcher}"), 60), "the recovery process hangs"
     assert name not in virsh_domains()
