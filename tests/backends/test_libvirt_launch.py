@@ -169,7 +169,7 @@ g.add_drive_scratch(16 * 1024 * 1024)
 def report():
     while getattr(g._backend, "dom", None) is None:
         time.sleep(0.05)
-    print(g._backend.domname, flush=True)
+    print(g._backend.domname, g._backend.sockdir, flush=True)
 threading.Thread(target=report, daemon=True).start()
 g.launch()
 time.sleep(600)
@@ -177,7 +177,8 @@ time.sleep(600)
 
 
 def test_domain_dies_with_the_process(tmp_path: Any) -> None:
-    """AUTODESTROY: a SIGKILLed library process leaves no running domain."""
+    """AUTODESTROY and the recovery process: a SIGKILLed library process
+    leaves no running domain and no socket directory."""
     why = libvirt_missing() or appliance_missing()
     if why:
         skip_or_fail(why)
@@ -187,18 +188,18 @@ def test_domain_dies_with_the_process(tmp_path: Any) -> None:
                           env=env, text=True) as child:
         try:
             assert child.stdout is not None
-            name = child.stdout.readline().strip()
+            name, sockdir = child.stdout.readline().split()
             assert name.startswith("guestfs-"), "the child did not start a domain"
             assert name in domain_names()
         finally:
             child.send_signal(signal.SIGKILL)
             child.wait()
     assert wait_until(lambda: name not in domain_names(), 30), f"{name} outlived its process"
-    # The child could not clean up; libvirt's log of its domain is ours to remove.
-    try:
-        os.unlink(f"/var/log/libvirt/qemu/{name}.log")
-    except OSError:
-        pass
+    # The child could not clean up: its recovery process removes the socket
+    # directory (console.sock, guestfsd.sock; in /tmp unless XDG_RUNTIME_DIR
+    # is set, where these once stayed) and libvirt's log of the domain.
+    assert wait_until(lambda: not os.path.exists(sockdir), 30), f"{sockdir} outlived its process"
+    assert wait_until(lambda: not os.path.exists(f"/var/log/libvirt/qemu/{name}.log"), 30)
 
 
 def test_unreachable_uri_fails_cleanly(tmp_path: Any) -> None:
