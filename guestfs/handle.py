@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ._methods import ActionMethods
 from .actions import ACTIONS, Action
 from .actions.unimplemented import NOT_IMPLEMENTED
+from .client import ConnectionLost
 from .errors import ClosedHandle, GuestFSError, UnprefixedError
 from .events import (
     EVENT_ENTER,
@@ -239,7 +240,6 @@ class GuestFS(ActionMethods):
 
     def _call_client(self, client: RPCClient, act: Action, wire: dict[str, Any], opts: dict[str, Any],
                      upload: IO[bytes] | None, size: int, download: Any) -> Any:
-        from .client import ConnectionLost
         try:
             return client.call(act, wire, opts, upload=upload, upload_size=size, download=download)
         except ConnectionLost:
