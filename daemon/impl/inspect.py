@@ -7,8 +7,9 @@ the appliance (never under the sysroot, so the caller's mounts are left
 alone), reads what it needs, unmounts, and keeps the results for the
 ``inspect_get_*`` calls until the next ``inspect_os``.  Windows roots are
 recognised and read by ``lib/wininspect.py`` (system root, registry
-hives, drive letters).  The BSDs are not recognised yet: their
-filesystems simply yield no root.
+hives, drive letters); what a filesystem is (a Linux, CoreOS, Hurd, Minix,
+BSD or DOS root, or a separate /usr that completes its root) is decided by
+``lib/fsroles.py``.
 """
 
 from __future__ import annotations
@@ -24,26 +25,9 @@ from guestfs.actions.kinds import BtrfsVolume
 from .. import context
 from ..dispatch import action
 from ..errors import DaemonError
-from ..lib import blockdev, fslist, linuxrelease, wininspect
-from ..lib.elf import elf_arch
+from ..lib import blockdev, fslist, fsroles, wininspect
 from ..lib.programs import run
 
-#: Distro → package format, package manager (``None``: by major version, see
-#: :func:`_package_management`).
-_PACKAGES: dict[str, tuple[str, str | None]] = {
-    "debian": ("deb", "apt"), "ubuntu": ("deb", "apt"), "linuxmint": ("deb", "apt"),
-    "kalilinux": ("deb", "apt"),
-    "fedora": ("rpm", None), "rhel": ("rpm", None), "centos": ("rpm", None),
-    "rocky": ("rpm", None), "oraclelinux": ("rpm", None), "scientificlinux": ("rpm", None),
-    "opensuse": ("rpm", "zypper"), "sles": ("rpm", "zypper"), "mageia": ("rpm", "urpmi"),
-    "mandriva": ("rpm", "urpmi"), "openmandriva": ("rpm", "dnf"), "altlinux": ("rpm", "apt"),
-    "meego": ("rpm", "unknown"), "pldlinux": ("rpm", "poldek"),
-    "archlinux": ("pacman", "pacman"), "frugalware": ("pacman", "pacman-g2"),
-    "gentoo": ("ebuild", "portage"), "pardus": ("pisi", "pisi"),
-    "alpinelinux": ("apk", "apk"), "voidlinux": ("xbps", "xbps"),
-}
-#: Programs whose ELF header tells the guest's architecture.
-_ARCH_PROBES = ("/usr/bin/ls", "/bin/ls", "/usr/bin/bash", "/bin/bash", "/usr/bin/sh", "/bin/sh")
 #: fstab types that are not on a disk.
 _VIRTUAL_FS = frozenset({"proc", "sysfs", "tmpfs", "devpts", "swap", "devtmpfs", "cgroup",
                          "cgroup2", "securityfs", "debugfs", "nfs", "nfs4", "cifs", "none"})
@@ -79,113 +63,71 @@ _ROOTS: dict[str, _OS] | None = None
 _ROOT_NAMES: list[str] = []
 
 
-def _inside(top: str, path: str) -> str | None:
-    """``path`` of the guest mounted at ``top`` as an appliance path, its
-    symlinks resolved as the guest would (absolute targets stay inside)."""
-    parts = [p for p in path.split("/") if p]
-    done: list[str] = []
-    hops = 0
-    while parts:
-        part = parts.pop(0)
-        if part == "..":
-            if done:
-                done.pop()
-            continue
-        if part == ".":
-            continue
-        here = os.path.join(top, *done, part)
-        if os.path.islink(here):
-            hops += 1
-            if hops > 40:
-                return None
-            target = os.readlink(here)
-            if target.startswith("/"):
-                done = []
-            parts = [p for p in target.split("/") if p] + parts
-            continue
-        done.append(part)
-    return os.path.join(top, *done)
+#: A filesystem inspect_os recognised: caller's name, key, what it is.
+_Found = tuple[str, str, "fsroles.Facts | _OS"]
 
 
-def _read(top: str, path: str, limit: int = 1 << 20) -> str | None:
-    """A small text file of the mounted guest, or None."""
-    full = _inside(top, path)
-    if full is None:
-        return None
-    try:
-        with open(full, "rb") as f:
-            return f.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return None
+def _os_of(facts: fsroles.Facts) -> _OS:
+    """A root's facts as the getters answer them (``unknown`` and 0 for what
+    nothing said)."""
+    major, minor = facts.version or (0, 0)
+    return _OS(type=facts.type or "unknown", distro=facts.distro or "unknown",
+               product_name=facts.product_name or "unknown",
+               product_variant=facts.product_variant or "unknown", major=major, minor=minor,
+               arch=facts.arch or "unknown", hostname=facts.hostname or "unknown",
+               package_format=facts.package_format or "unknown",
+               package_management=facts.package_management or "unknown", fstab=facts.fstab)
 
 
-def _exists(top: str, path: str) -> bool:
-    full = _inside(top, path)
-    return full is not None and os.path.lexists(full)
+def _examine(where: str, name: str, disks: list[wininspect.DiskLayout] | None
+             ) -> tuple[fsroles.Facts | _OS | None, list[wininspect.DiskLayout] | None]:
+    """What the filesystem mounted at ``where`` (the caller's ``name``) is:
+    Unix-like facts, a Windows root, or None; and the disk layouts, read
+    once for the first Windows root."""
+    tree = fsroles.GuestTree(where)
+    facts = fsroles.classify(tree)
+    if facts is fsroles.NOTHING:
+        return None, disks
+    if facts is None:
+        systemroot = wininspect.find_systemroot(where)
+        if systemroot is not None:
+            if disks is None:
+                disks = wininspect.disk_layouts()
+            return _describe_windows(where, systemroot, disks), disks
+        facts = fsroles.classify_dos(tree)
+        if facts is None:
+            return None, disks
+    if facts.reads_fstab:
+        facts.fstab = _fstab(tree.read("/etc/fstab") or "")
+    elif facts.mountpoint is not None:
+        facts.fstab = [(name, facts.mountpoint)]
+    return facts, disks
 
 
-def _arch(top: str) -> str:
-    """The architecture of the guest's programs, from an ELF header."""
-    for probe in _ARCH_PROBES:
-        full = _inside(top, probe)
-        try:
-            with open(full or "", "rb") as f:
-                head = f.read(20)
-        except OSError:
-            continue
-        arch = elf_arch(head)
-        if arch is not None:
-            return arch
-    return "unknown"
+def _complete(found: list[_Found]) -> list[_Found]:
+    """Complete a CoreOS root from its /usr (the one of highest version: CoreOS
+    keeps two, the one it runs and the next).  A Linux root with a separate
+    /usr keeps its own answers, as in libguestfs 1.48 (only the mountpoints
+    name the /usr).  Returns the filesystems in libguestfs's order, which
+    puts a completed CoreOS root first and the rest in reverse.
 
+    :raises DaemonError: two CoreOS roots (which /usr goes with which is unknowable).
+    """
+    def coreos(entry: _Found, role: str) -> bool:
+        facts = entry[2]
+        return isinstance(facts, fsroles.Facts) and facts.role == role and facts.distro == "coreos"
 
-def _is_linux_root(top: str) -> bool:
-    etc = _inside(top, "/etc")
-    return etc is not None and os.path.isdir(etc) and \
-        (_exists(top, "/bin") or _exists(top, "/usr/bin")) and \
-        any(_exists(top, p) for p in ("/etc/os-release", "/usr/lib/os-release", "/etc/fstab",
-                                      "/etc/debian_version", "/etc/redhat-release"))
-
-
-def _package_management(top: str, distro: str, major: int) -> tuple[str, str]:
-    """The package format and manager of a distro: Fedora's is dnf from 22 on
-    when /usr/bin/dnf is there, else yum; RHEL's and its rebuilds' dnf from
-    8 on, yum from 5, up2date before; ``unknown`` without a major version."""
-    fmt, pm = _PACKAGES.get(distro, ("unknown", "unknown"))
-    if pm is not None:
-        return fmt, pm
-    if distro == "fedora":
-        dnf = major >= 22 and os.path.isfile(_inside(top, "/usr/bin/dnf") or "")
-        return fmt, "dnf" if dnf else "yum" if major >= 1 else "unknown"
-    if major >= 8:
-        return fmt, "dnf"
-    return fmt, "yum" if major >= 5 else "up2date" if major >= 2 else "unknown"
-
-
-def _hostname(top: str) -> str:
-    """The guest's hostname: /etc/hostname, /etc/HOSTNAME, or HOSTNAME= of
-    /etc/sysconfig/network."""
-    for path in ("/etc/hostname", "/etc/HOSTNAME"):
-        text = _read(top, path)
-        if text and text.split():
-            return text.split()[0]
-    network = _read(top, "/etc/sysconfig/network")
-    if network is not None:
-        name = linuxrelease.parse_key_values(network).get("HOSTNAME", "")
-        if name:
-            return name
-    return "unknown"
-
-
-def _describe(top: str) -> _OS:
-    rel = linuxrelease.detect(lambda path: _read(top, path))
-    info = _OS(distro=rel.distro, product_name=rel.product_name,
-               product_variant=rel.product_variant, major=rel.major, minor=rel.minor)
-    info.arch = _arch(top)
-    info.hostname = _hostname(top)
-    info.package_format, info.package_management = _package_management(top, info.distro, info.major)
-    info.fstab = _fstab(_read(top, "/etc/fstab") or "")
-    return info
+    roots = [e for e in found if coreos(e, "root")]
+    if len(roots) > 1:
+        raise DaemonError("multiple CoreOS root filesystems found", "EINVAL")
+    usrs = [e[2] for e in found if coreos(e, "usr")]
+    if not roots or not usrs:
+        return found
+    root = roots[0][2]
+    assert isinstance(root, fsroles.Facts)
+    root.merge_from(max((u for u in usrs if isinstance(u, fsroles.Facts)),
+                        key=lambda f: f.version or (0, 0)))
+    return [roots[0], *[e for e in reversed(found) if not coreos(e, "root") and not coreos(e, "usr")]]
 
 
 def _describe_windows(top: str, systemroot: str, disks: list[wininspect.DiskLayout]) -> _OS:
@@ -245,8 +187,13 @@ def _resolve_spec(spec: str) -> str | None:
     return context.canonical_device(cp.stdout.decode().strip())
 
 
-def _mount_ro(dev: str, where: str, subvol: str | None = None) -> bool:
+def _mount_ro(dev: str, where: str, fstype: str, subvol: str | None = None) -> bool:
+    """Mount read-only; ufs as FreeBSD's ufs2, else as the 4.4BSD variant
+    NetBSD and OpenBSD use."""
     os.makedirs(where, exist_ok=True)
+    if fstype == "ufs":
+        return any(run(["mount", "-t", "ufs", "-o", f"ro,ufstype={variant}", dev, where],
+                       check=False).returncode == 0 for variant in ("ufs2", "44bsd"))
     options = f"ro,subvol={subvol}" if subvol is not None else "ro"
     cp = run(["mount", "-o", options, dev, where], check=False)
     return cp.returncode == 0
@@ -287,29 +234,33 @@ def inspect_os() -> list[str]:
     names: list[str] = []
     where = tempfile.mkdtemp(prefix="fs-", dir=_ensure_dir())
     disks: list[wininspect.DiskLayout] | None = None
+    found: list[_Found] = []
     try:
         for name, fstype, dev, subvol in _mountables():
             if fstype in ("unknown", "swap"):
                 continue
             if fstype in _FUSE_TYPES and not any(src == dev for src, _ in context.read_mounts()):
                 _wait_released(dev)  # unmounted just before (by the caller, say)
-            if not _mount_ro(dev, where, subvol):
+            if not _mount_ro(dev, where, fstype, subvol):
                 continue
             try:
-                if _is_linux_root(where):
-                    roots[_key(dev, subvol)] = _describe(where)
-                    names.append(name)
-                elif (systemroot := wininspect.find_systemroot(where)) is not None:
-                    if disks is None:
-                        disks = wininspect.disk_layouts()
-                    roots[_key(dev, subvol)] = _describe_windows(where, systemroot, disks)
-                    names.append(name)
+                facts, disks = _examine(where, name, disks)
             finally:
                 run(["umount", where], check=False)
                 if fstype in _FUSE_TYPES:
                     _wait_released(dev)
+            if facts is not None:
+                found.append((name, _key(dev, subvol), facts))
     finally:
         os.rmdir(where)
+    for name, key, what in _complete(found):
+        if isinstance(what, _OS):
+            roots[key] = what
+        elif what.role == "root":
+            roots[key] = _os_of(what)
+        else:
+            continue
+        names.append(name)
     _ROOTS, _ROOT_NAMES = roots, names
     return list(names)
 
@@ -388,10 +339,9 @@ def inspect_get_build_id(root: str) -> str:
 def inspect_get_mountpoints(root: str) -> list[tuple[str, str]]:
     """Mountpoint → filesystem, from the guest's fstab (the root at least)."""
     info = _root(root)
-    pairs = [(mp, dev) for dev, mp in info.fstab]
-    if not any(mp == "/" for mp, _ in pairs):
-        pairs.append(("/", context.canonical_device(root)))
-    return pairs
+    if not info.fstab:  # no fstab (Windows, DOS, Minix): the root alone
+        return [("/", context.canonical_device(root))]
+    return [(mp, dev) for dev, mp in info.fstab if mp.startswith("/")]
 
 
 @action("inspect_get_filesystems")

@@ -23,7 +23,8 @@ OS_RELEASE_IDS = {
     "buildroot": "buildroot", "openmandriva": "openmandriva", "almalinux": "rhel",
 }
 #: lsb-release ``DISTRIB_ID`` → distro.
-LSB_IDS = {"Ubuntu": "ubuntu", "LinuxMint": "linuxmint", "Mandrake": "mandriva",
+LSB_IDS = {"Ubuntu": "ubuntu", "LinuxMint": "linuxmint", "CoreOS": "coreos", "Mageia": "mageia",
+           "Mandrake": "mandriva",
            "Mandriva": "mandriva", "Fedora": "fedora", "Debian": "debian"}
 #: The older release files, in the order they are tried, with their distro
 #: (None: the file's own parser decides).
