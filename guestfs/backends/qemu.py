@@ -444,13 +444,16 @@ class QemuBackend(Backend):
             argv = self._saved_argv(appliance, f"file={qemu_escape(root)},format=qcow2", sockpath,
                                     str(qmp_theirs.fileno()))
             self.ctx.debug("qemu (to save): " + " ".join(argv))
-            self._spawn(argv, pass_fds=(qmp_theirs.fileno(),))
+            # The whole console is kept: restores replay it (verbose callers
+            # see the boot that made their machine).
+            self._spawn(argv, pass_fds=(qmp_theirs.fileno(),), console_lines=saved.CONSOLE_LINES)
             qmp_theirs.close()
             conn = self._accept(lsock, "the appliance to connect")
             try:
                 ready = self._recv_exact(conn, 4, "the daemon's READY")
                 if ready == saved.READY[:4]:
                     ready += self._recv_exact(conn, len(saved.READY) - 4, "the daemon's READY")
+                console = list(self.console.tail) if self.console is not None else []
                 if ready != saved.READY:
                     # A daemon without resume.py (an older or a stock
                     # appliance) announces itself as after a cold boot.
@@ -479,7 +482,7 @@ class QemuBackend(Backend):
             except subprocess.TimeoutExpired:
                 raise saved.SavedError("qemu did not quit after saving") from None
             self._stop_vm(graceful=False)
-            cache.commit(key, gen, state, root)
+            cache.commit(key, gen, state, root, console)
             done = True
         except OSError as e:
             raise saved.SavedError(f"saving the VM: {e.strerror or e}") from None
@@ -515,6 +518,11 @@ class QemuBackend(Backend):
             self.ctx.debug("qemu (restore): " + " ".join(argv))
             self._spawn(argv, pass_fds=(qmp_theirs.fileno(), entry.state_fd, entry.root_fd))
             qmp_theirs.close()
+            if self.launch_kind != "saved" and self.console is not None:
+                # What a cold boot would have shown: the saved boot's console
+                # (this launch's own save boot has just shown it).
+                for line in entry.console:
+                    self.console._deliver(line.encode())
             t0 = time.monotonic()
             hasher = saved.StateHasher(entry)
             qmp = QMP(qmp_ours, self._deadline)
@@ -659,7 +667,7 @@ class QemuBackend(Backend):
         self.ctx.debug("qemu: " + " ".join(argv))
         self._spawn(argv)
 
-    def _spawn(self, argv: list[str], pass_fds: tuple[int, ...] = ()) -> None:
+    def _spawn(self, argv: list[str], pass_fds: tuple[int, ...] = (), console_lines: int = 400) -> None:
         """Start qemu with its console on a socket pair read by a
         :class:`ConsoleLog`, and the recovery process watching it."""
         # The console (-serial stdio) on one end of a socket pair: read for
@@ -676,7 +684,7 @@ class QemuBackend(Backend):
             raise GuestFSError(f"cannot run {argv[0]}: {e.strerror}") from None
         finally:
             theirs.close()
-        self.console = ConsoleLog(self.ctx, ours.detach())
+        self.console = ConsoleLog(self.ctx, ours.detach(), console_lines)
         if self.ctx.settings["recovery_proc"]:
             self.recovery = Recovery(self.proc.pid, self._leftovers())
 

@@ -44,13 +44,15 @@ if TYPE_CHECKING:
     from .context import LaunchContext
 
 #: Bump when anything about the saved machine or the handshake changes.
-FORMAT = 1
+FORMAT = 3
 #: Kernel argument of a saved appliance's boot (``daemon/resume.py``).
 CMDLINE_FLAG = "guestfs_saved=1"
 #: Daemon → library, "save me now" (same bytes as ``daemon/resume.py``).
 READY = b"GFSV\x00\x00\x00\x01"
 RESUME = b"GFRS"
 ACK = b"GFOK"
+#: Console lines of the saved boot kept for replay.
+CONSOLE_LINES = 5000
 #: Entries kept in the cache (the least recently used go first).
 MAX_ENTRIES = 4
 #: ``GUESTFS_SAVED_APPLIANCE=0`` or ``1`` overrides the default; the backend
@@ -177,6 +179,8 @@ class Entry:
     state_size: int
     state_sha256: str
     root_fd: int
+    #: The console of the boot that was saved, replayed to verbose callers.
+    console: list[str]
 
     def close(self) -> None:
         for fd in (self.state_fd, self.root_fd):
@@ -258,7 +262,9 @@ class Cache:
             os.utime(side)  # most recently used
         except OSError:
             pass
-        return Entry(key, fds[0], int(meta["state_size"]), str(meta["state_sha256"]), fds[1])
+        console = meta.get("console")
+        return Entry(key, fds[0], int(meta["state_size"]), str(meta["state_sha256"]), fds[1],
+                     [str(line) for line in console] if isinstance(console, list) else [])
 
     def lock(self) -> int | None:
         """Take the writers' lock of the cache without waiting (None: another
@@ -281,10 +287,14 @@ class Cache:
         gen = os.urandom(6).hex()
         return gen, self._p(f"{key}-{gen}.state"), self._p(f"{key}-{gen}.root.qcow2")
 
-    def commit(self, key: str, gen: str, state: str, root: str) -> None:
+    def commit(self, key: str, gen: str, state: str, root: str, console: list[str]) -> None:
         """Record a finished generation (sidecar written last, atomically),
-        then drop older generations and entries beyond :data:`MAX_ENTRIES`."""
-        meta: dict[str, object] = {"format": FORMAT, "key": key, "generation": gen, "created": time.time()}
+        then drop older generations and entries beyond :data:`MAX_ENTRIES`.
+
+        :param console: the console lines of the boot that was saved.
+        """
+        meta: dict[str, object] = {"format": FORMAT, "key": key, "generation": gen, "created": time.time(),
+                                   "console": console}
         for what, path in (("state", state), ("root", root)):
             os.chmod(path, 0o600)
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
