@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from guestfs.actions import ACTIONS, Action
-from guestfs.actions.kinds import ArgKind, BtrfsVolume, DeviceNode, GuestPath, RetKind
+from guestfs.actions.kinds import BtrfsVolume, DeviceNode, GuestPath
 from guestfs.actions.unimplemented import NOT_IMPLEMENTED
 from guestfs.protocol import RemoteProtocolError
 from guestfs.protocol.messages import HEADER_SIZE
@@ -146,27 +146,18 @@ def lookup(act: Action) -> Impl:
 # -- the per-call fast path ------------------------------------------------------
 #
 # The daemon runs under TCG, where every Python-level step of a call costs
-# tens of microseconds: what the functions above work out per call from the
-# registry (which fields hold text, which kinds convert, the codecs) is
-# worked out once per action here.  The checks are the same, in the same
-# order, with the same messages: the optional-argument bitmask, the args
-# struct (every length against its bound and the message), NUL bytes in
-# text, the implementation's existence, then each argument's conversion.
-
-#: Field types that decode to ``str`` (what :func:`refuse_nul_bytes` checks).
-_TEXT_TYPES = frozenset({"string", "optional_string", "string_list", "char", "opaque_fixed"})
-
-
-def _converter(kind: ArgKind) -> Callable[[Any, Any], Any] | None:
-    """The kind's daemon-side conversion, or None where it keeps the value."""
-    return None if type(kind).convert is ArgKind.convert else kind.convert
+# tens of microseconds: the wire work the registry does per call (the args
+# struct into dicts, the return value through a dict) is worked out once per
+# action here.  The argument policy stays in the functions above
+# (:func:`refuse_nul_bytes`, :func:`lookup`, :func:`convert_args`,
+# :func:`canonical_return`), called in the same order as ever.
 
 
 class CallPlan:
-    """What the daemon needs to serve one action, derived once."""
+    """What the daemon needs to decode one action's calls and encode its
+    replies, derived once."""
 
-    __slots__ = ("act", "name", "bad_bits", "codec", "tail", "npos", "text", "opt_bits",
-                 "converts", "ret_codec", "ret_shape")
+    __slots__ = ("act", "name", "bad_bits", "codec", "tail", "wire_names", "opt_bits", "ret_codec")
 
     def __init__(self, act: Action) -> None:
         self.act = act
@@ -174,30 +165,20 @@ class CallPlan:
         self.bad_bits = ~act.optargs_valid_mask
         self.codec = act.args_codec
         self.tail = len(act.optargs)
-        wire = act.wire_args
-        self.npos = len(wire)
         names = self.codec.names if self.codec is not None else []
-        types = [f["type"] for f in self.codec.fields] if self.codec is not None else []
         index = {n: i for i, n in enumerate(names)}
-        #: (field index, name, is a list) of every positional text field, in order.
-        self.text = [(index[a.name], a.name, types[index[a.name]] == "string_list")
-                     for a in wire if types[index[a.name]] in _TEXT_TYPES]
-        #: (bit, field index, name, is text, is a list) of each optional argument.
-        self.opt_bits = [(o.bit, index[o.name], o.name, types[index[o.name]] in _TEXT_TYPES,
-                          types[index[o.name]] == "string_list") for o in act.optargs]
-        #: (position, conversion) of each positional argument that converts.
-        self.converts = [(i, c) for i, a in enumerate(wire) if (c := _converter(a.kind)) is not None]
+        self.wire_names = [a.name for a in act.wire_args]
+        #: (bit, field index, name) of each optional argument.
+        self.opt_bits = [(o.bit, index[o.name], o.name) for o in act.optargs]
         self.ret_codec = act.ret_codec
-        ret = act.ret
-        rt = type(ret)
-        self.ret_shape = (None if rt.canonical is RetKind.canonical else ret.canonical,
-                          None if rt.to_wire is RetKind.to_wire else ret.to_wire)
 
     def arguments(self, body: bytes, bitmask: int) -> tuple[Impl, list[Any], dict[str, Any]]:
-        """Decode, check and convert a call's arguments from its body.
+        """Decode a call's arguments from its body (what ``Action.decode_args``
+        checks: the bitmask, every length against its bound and the message,
+        no trailing bytes), then apply the argument policy.
 
-        :returns: the implementation, the positional values, the optional
-            ones that are set.
+        :returns: the implementation, the converted positional values, the
+            optional ones that are set.
         """
         if bitmask & self.bad_bits:
             raise RemoteProtocolError(
@@ -207,45 +188,26 @@ class CallPlan:
         if codec is None:
             if len(body) > HEADER_SIZE:
                 raise RemoteProtocolError(f"{self.name}: unexpected arguments")
-            values: list[Any] = []
+            args: dict[str, Any] = {}
         else:
             values = codec.decode_values(body, HEADER_SIZE, self.tail)
-            for i, name, is_list in self.text:
-                _refuse_nul(self.name, name, values[i], is_list)
+            args = dict(zip(self.wire_names, values))
             if bitmask:
-                for bit, i, name, is_text, is_list in self.opt_bits:
+                for bit, i, name in self.opt_bits:
                     if bitmask >> bit & 1:
-                        v = opts[name] = values[i]
-                        if is_text:
-                            _refuse_nul(self.name, name, v, is_list)
-        fn = IMPLS.get(self.name)
-        if fn is None:
-            raise NotSupported(self.name, NOT_IMPLEMENTED.get(self.name, "not implemented yet"))
-        pos = values[:self.npos] if self.tail else values
-        for i, convert in self.converts:
-            pos[i] = convert(pos[i], SIDE)
-        return fn, pos, opts
+                        opts[name] = values[i]
+        act = self.act
+        refuse_nul_bytes(act, args, opts)
+        fn = lookup(act)
+        return fn, convert_args(act, args), opts
 
     def reply(self, value: Any) -> bytes:
         """The encoded return value (device names in the callers' form)."""
         codec = self.ret_codec
         if codec is None:
             return b""
-        canonical, to_wire = self.ret_shape
-        if canonical is not None:
-            value = canonical(value, SIDE)
-        if to_wire is not None:
-            value = to_wire(value)
-        return codec.encode_values((value,))
-
-
-def _refuse_nul(act: str, name: str, v: Any, is_list: bool) -> None:
-    if is_list:
-        for s in v:
-            if "\0" in s:
-                raise DaemonError(f"{act}: argument '{name}' contains a NUL byte", "EINVAL")
-    elif v is not None and "\0" in v:
-        raise DaemonError(f"{act}: argument '{name}' contains a NUL byte", "EINVAL")
+        act = self.act
+        return codec.encode_values((act.ret.to_wire(canonical_return(act, value)),))
 
 
 _PLANS: dict[int, CallPlan] = {}
