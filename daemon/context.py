@@ -202,7 +202,7 @@ def resolve_device(name: str) -> str:
     :raises DaemonError: if it is not /dev/…, does not exist, or is the appliance disk.
     """
     if not name.startswith("/dev/"):
-        raise DaemonError(f"{name}: device name must start with /dev/ (did you mean a path?)", "EINVAL")
+        raise DaemonError(f"{name}: No such file or directory", "ENOENT")
     m = re.match(r"^/dev/(sd|hd|vd)([a-z]+)(\d*)$", name)
     if m:
         prefix, letters, part = m.groups()

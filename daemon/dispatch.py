@@ -60,14 +60,19 @@ def load_impls() -> None:
 
 
 def check_path(path: str) -> GuestPath:
-    """Pathname policy: absolute, no NUL, and some filesystem mounted on /."""
+    """Pathname policy: absolute and no NUL (the mounted root is checked
+    after all arguments, :func:`need_root`)."""
     if not path.startswith("/"):
-        raise DaemonError(f"{path}: path must start with a / character", "EINVAL")
-    if not context.is_root_mounted():
-        raise DaemonError("you must call 'mount' first to mount the root filesystem", "EINVAL")
+        raise DaemonError("path must start with a / character", "EINVAL")
     if "\0" in path:
         raise DaemonError("path contains a NUL byte", "EINVAL")
     return GuestPath(path)
+
+
+def need_root() -> None:
+    """Refuse a call on guest paths while no filesystem is mounted on /."""
+    if not context.is_root_mounted():
+        raise DaemonError("you must call 'mount' first to mount the root filesystem", "EINVAL")
 
 
 def split_btrfsvol(name: str) -> BtrfsVolume:
@@ -104,6 +109,11 @@ class _Side:
         return check_path(name)
 
     @staticmethod
+    def rooted_path(name: str) -> GuestPath:
+        need_root()
+        return check_path(name)
+
+    @staticmethod
     def btrfs_volume(name: str) -> BtrfsVolume:
         return split_btrfsvol(name)
 
@@ -116,8 +126,16 @@ SIDE = _Side()
 
 
 def convert_args(act: Action, args: dict[str, Any]) -> list[Any]:
-    """Each argument converted by its kind, in declaration order."""
-    return [a.kind.convert(args[a.name], SIDE) for a in act.wire_args]
+    """Each argument converted by its kind, in declaration order, then the
+    mounted root checked if a kind needs it.  A refusal names the action's
+    stub as libguestfs's daemon does (``mkdir: mkdir_stub: path must …``)."""
+    try:
+        out = [a.kind.convert(args[a.name], SIDE) for a in act.wire_args]
+        if any(a.kind.needs_root for a in act.wire_args):
+            need_root()
+    except DaemonError as e:
+        raise DaemonError(f"{act.name}_stub: {e}", e.errno) from None
+    return out
 
 
 def refuse_nul_bytes(act: Action, args: dict[str, Any], opts: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from guestfs.actions.kinds import GuestPath
+
 from .. import context
 from ..dispatch import action, check_path
 from ..errors import DaemonError
@@ -118,6 +120,14 @@ def selinux_relabel(specfile: str, path: str, force: bool = False) -> None:
     _relabel(specfile, [path], force, [])
 
 
+def _listed_path(path: str) -> GuestPath:
+    """One path of a list, checked: a refusal names which one."""
+    try:
+        return check_path(path)
+    except DaemonError as e:
+        raise DaemonError(f"{path}: {e}", e.errno) from None
+
+
 @action("setfiles")
 def setfiles(specfile: str, paths: list[str], force: bool = False,
              excludes: list[str] | None = None) -> None:
@@ -125,7 +135,7 @@ def setfiles(specfile: str, paths: list[str], force: bool = False,
     ``excludes`` as well as the guest's pseudo file systems."""
     if not paths:
         raise DaemonError("no paths to relabel given", "EINVAL")
-    checked = [check_path(p) for p in paths]
+    checked = [_listed_path(p) for p in paths]
     for d in excludes or []:
-        check_path(d)
+        _listed_path(d)
     _relabel(specfile, checked, force, list(excludes or []))

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from guestfs.actions.kinds import GuestPath
 
 from .. import context
-from ..dispatch import action, check_path
+from ..dispatch import action, check_path, need_root
 from ..errors import DaemonError
 from ..lib.guestroot import open_dir_checked, open_guest, real, sysroot
 from ..lib.pipes import feed, write_stream
@@ -422,6 +422,7 @@ def cpio_out(directory: str, cpiofile: FileOut, format: str | None = None) -> No
     fmt = format or "newc"
     if fmt not in _CPIO_FORMATS:
         raise DaemonError(f"{fmt}: unknown cpio format", "EINVAL")
+    need_root()
     rdir = real(check_path(directory), follow=True)
     if not os.path.isdir(rdir):
         raise DaemonError(f"{directory}: not a directory", "ENOTDIR")

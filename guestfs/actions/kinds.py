@@ -72,7 +72,13 @@ class DaemonSide(Protocol):
         ...
 
     def path(self, name: str) -> GuestPath:
-        """Check a guest path (absolute, root mounted, no NUL)."""
+        """Check a guest path (absolute, no NUL); whether a filesystem is
+        mounted is checked once all arguments are (``needs_root``)."""
+        ...
+
+    def rooted_path(self, name: str) -> GuestPath:
+        """Check that a filesystem is mounted, then the guest path (the path
+        half of Dev_or_Path and Mountable_or_Path)."""
         ...
 
     def btrfs_volume(self, name: str) -> BtrfsVolume:
@@ -259,6 +265,9 @@ class ArgKind:
     prompted = False
     #: A value can be typed as a guestfish word at all (not a C pointer).
     fish_word = True
+    #: The daemon refuses the call unless a filesystem is mounted on /, once
+    #: every argument has been checked (Pathname, as libguestfs's stubs do).
+    needs_root = False
     #: What a value is, in a few words (docstrings, guestfish help).
     doc = "a string"
     #: Sample values for tests, three variants.
@@ -354,7 +363,7 @@ class MountableKind(DeviceKind):
             return side.device(v)
         if v.startswith("btrfsvol:"):
             return side.btrfs_volume(v)
-        return v
+        return side.device(v)  # no such device: libguestfs's ENOENT
 
 
 class PathnameKind(ArgKind):
@@ -363,6 +372,7 @@ class PathnameKind(ArgKind):
     name = "Pathname"
     doc = "an absolute path in the guest"
     samples = ("/", "/etc/fstab", "/a b/é")
+    needs_root = True
 
     def convert(self, v: Any, side: DaemonSide) -> Any:
         return side.path(v)
@@ -376,7 +386,7 @@ class DevOrPathKind(DeviceKind):
     samples = ("/dev/sda", "/file", "/dev/sdb1")
 
     def convert(self, v: Any, side: DaemonSide) -> Any:
-        return side.device(v) if v.startswith("/dev/") else side.path(v)
+        return side.device(v) if v.startswith("/dev/") else side.rooted_path(v)
 
 
 class MountableOrPathKind(DeviceKind):
@@ -391,7 +401,7 @@ class MountableOrPathKind(DeviceKind):
             return side.device(v)
         if v.startswith("btrfsvol:"):
             return side.btrfs_volume(v)
-        return side.path(v)
+        return side.rooted_path(v) if v.startswith("/") else side.device(v)
 
 
 class KeyKind(ArgKind):
@@ -498,6 +508,7 @@ class PathnameListKind(StringListKind):
     name = "PathnameList"
     doc = "a list of absolute guest paths"
     samples = (["/a", "/b"], [], ["/"])
+    needs_root = True
 
     def convert(self, v: Any, side: DaemonSide) -> Any:
         return [side.path(x) for x in v]

@@ -64,6 +64,10 @@ class FakeSide:
             raise ValueError(f"{name}: path must start with a / character")
         return GuestPath(name)
 
+    def rooted_path(self, name: str) -> GuestPath:
+        self.asked.append(("rooted", name))
+        return self.path(name)
+
     def btrfs_volume(self, name: str) -> BtrfsVolume:
         self.asked.append(("btrfs", name))
         dev, _, vol = name[len("btrfsvol:"):].partition("/sub")
@@ -170,6 +174,15 @@ def test_daemon_conversion_gives_typed_values() -> None:
     assert all(isinstance(x, GuestPath) for x in PATHLIST.convert(["/a", "/b"], side))
     assert STRING.convert("/dev/sda", side) == "/dev/sda" and type(STRING.convert("x", side)) is str
     assert side.asked[:2] == [("device", "/dev/sda1"), ("path", "/etc/fstab")]
+    # The path half of Dev_or_Path checks the mounted root first; a Pathname
+    # leaves that to the dispatcher, once every argument is checked.
+    assert ("rooted", "/dev.d/x") in side.asked and ("rooted", "/etc/fstab") not in side.asked
+    assert PATHNAME.needs_root and PATHLIST.needs_root and not DEV_OR_PATH.needs_root
+    # A Mountable that is no /dev/ name and no btrfsvol: is looked up as a device (ENOENT).
+    with pytest.raises(LookupError):
+        MOUNTABLE.convert("/dev/missing", side)
+    MOUNTABLE.convert("sdx", side)
+    assert side.asked[-1] == ("device", "sdx")
 
 
 def test_daemon_conversion_errors_come_from_the_daemon_side() -> None:
