@@ -308,7 +308,12 @@ class QemuBackend(Backend):
         # init_on_free: pages freed after boot (the initrd, the boot's caches)
         # are zero, which the migration stream does not store.
         cmdline = f"{self.kernel_cmdline(appliance)} init_on_free=1 {saved.CMDLINE_FLAG}"
-        return [*self.machine_args(appliance), *self.tail_args(root, sockpath, cmdline),
+        # The root on virtio-blk (/dev/vda): the caller's SCSI disks,
+        # plugged later, are then sda, sdb … in the guest as after a cold
+        # boot (where the root is the last SCSI disk), so tools' messages
+        # name them as the caller does.
+        return [*self.machine_args(appliance),
+                *self.tail_args(root, sockpath, cmdline, root_device="virtio-blk-pci"),
                 "-chardev", f"socket,id=qmp,fd={qmp_fd}", "-mon", "chardev=qmp,mode=control"]
 
     def _launch_saved(self, appliance: Appliance, drives: list[Drive]) -> socket.socket | None:
@@ -324,7 +329,7 @@ class QemuBackend(Backend):
             template = self._saved_argv(appliance, "@ROOT@", "@SOCKET@", "@QMP@")
             key = saved.cache_key(template, os.path.realpath(self.ctx.hv), self.qemu_version, appliance)
             entry = cache.lookup(key)
-        except (OSError, saved.SavedError) as e:
+        except Exception as e:  # any failure of this path ends in a cold boot
             saved.STATS["corrupt" if getattr(e, "corrupt", False) else "failed"] += 1
             self.ctx.debug(f"saved appliance: {e}: cold boot")
             return None
@@ -341,7 +346,7 @@ class QemuBackend(Backend):
                     self._save_appliance(cache, key, appliance)
                     saved.STATS["saved"] += 1
                     entry = cache.lookup(key)
-            except (OSError, saved.SavedError) as e:
+            except Exception as e:  # any failure of this path ends in a cold boot
                 saved.STATS["failed"] += 1
                 self.ctx.debug(f"saved appliance: saving failed: {e}: cold boot")
                 self._reset_after_saved()
@@ -353,7 +358,7 @@ class QemuBackend(Backend):
             self.launch_kind = "saved"
         try:
             conn = self._restore(entry, appliance, drives)
-        except (OSError, saved.SavedError) as e:
+        except Exception as e:  # any failure of this path ends in a cold boot
             corrupt = getattr(e, "corrupt", False)
             saved.STATS["corrupt" if corrupt else "failed"] += 1
             if not getattr(e, "entry_ok", False):
@@ -643,12 +648,13 @@ class QemuBackend(Backend):
             props["share-rw"] = True
         return ",".join(opts), props
 
-    def tail_args(self, root: str, sockpath: str, cmdline: str) -> list[str]:
+    def tail_args(self, root: str, sockpath: str, cmdline: str,
+                  root_device: str = "scsi-hd") -> list[str]:
         """The argv after the caller's drives: the appliance root (``root``:
-        its ``-drive`` file options), network, console, channel, kernel
-        arguments."""
+        its ``-drive`` file options; ``root_device``: its device), network,
+        console, channel, kernel arguments."""
         return ["-drive", f"{root},id=appliance,cache=unsafe,if=none",
-                "-device", "scsi-hd,drive=appliance",
+                "-device", f"{root_device},drive=appliance",
                 *network_args(self.ctx.settings["network"]),
                 "-device", "virtio-serial-pci",
                 "-serial", "stdio",

@@ -98,7 +98,7 @@ def ineligible(ctx: LaunchContext, drives: list[Drive]) -> str | None:
         return "a drive on virtio-blk"
     if "guestfs_rescue=1" in (ctx.settings.get("append") or "").split():
         return "rescue mode"
-    if len(drives) > 254:
+    if len(drives) > 255:
         return "too many drives to hot-plug"
     hv = os.path.realpath(ctx.hv)
     if not os.path.basename(hv).startswith("qemu-system"):

@@ -179,9 +179,14 @@ def test_changed_settings_miss_the_cache(primed: str, cache_home: Path, tmp_path
         g2.add_drive_opts(disk, format="raw")
         g2.launch()
         assert said(msgs2, f"saved appliance: restored {other}"), msgs2
-        text = "".join(line if isinstance(line, str) else line.decode() for line in console)
-        assert "resumed from a saved appliance" in text
-        assert "Linux version" in text  # the saved boot's console, replayed
+        def text() -> str:
+            return "".join(line if isinstance(line, str) else line.decode() for line in console)
+
+        deadline = time.monotonic() + 60  # the console arrives on its own thread
+        while "resumed from a saved appliance" not in text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "resumed from a saved appliance" in text()
+        assert "Linux version" in text()  # the saved boot's console, replayed
         assert g2.list_devices() == ["/dev/sda"]
     finally:
         if g is not None:
