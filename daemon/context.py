@@ -17,7 +17,7 @@ from functools import lru_cache
 from guestfs.actions.kinds import GuestPath
 from guestfs.protocol.devnames import device_sort_key, index_to_letters, letters_to_index
 
-from .errors import DaemonError
+from .errors import DaemonError, NotADevice
 
 SYSROOT = os.environ.get("GUESTFSD_SYSROOT", "/sysroot")
 #: Where devices are looked for (tests may point this at a fake tree).
@@ -224,12 +224,15 @@ def resolve_device(name: str) -> str:
         base = os.path.basename(os.path.realpath(real))
         if not (root and (base == root or (_PART_RE.match(base) and base.rstrip("0123456789") == root))):
             return real
+    elif os.path.exists(real):
+        raise NotADevice(name)
     raise DaemonError(f"{name}: No such file or directory", "ENOENT")
 
 
 def _is_device(path: str) -> bool:
+    """A block device (libguestfs takes no character device for a Device)."""
     try:
         st = os.stat(path)
     except OSError:
         return False
-    return stat.S_ISBLK(st.st_mode) or stat.S_ISCHR(st.st_mode)
+    return stat.S_ISBLK(st.st_mode)

@@ -25,7 +25,7 @@ from guestfs.protocol import RemoteProtocolError
 from guestfs.protocol.messages import HEADER_SIZE
 
 from . import context
-from .errors import DaemonError, NotSupported
+from .errors import DaemonError, NotADevice, NotSupported
 
 Impl = Callable[..., Any]
 _F = TypeVar("_F", bound=Impl)
@@ -114,6 +114,14 @@ class _Side:
         return check_path(name)
 
     @staticmethod
+    def device_or_path(name: str) -> DeviceNode | GuestPath:
+        try:
+            return DeviceNode(context.resolve_device(name))
+        except NotADevice:
+            need_root()
+            return check_path(name)
+
+    @staticmethod
     def btrfs_volume(name: str) -> BtrfsVolume:
         return split_btrfsvol(name)
 
@@ -125,13 +133,20 @@ class _Side:
 SIDE = _Side()
 
 
+#: Whether an action's arguments need a mounted root (worked out on its first call).
+_NEEDS_ROOT: dict[str, bool] = {}
+
+
 def convert_args(act: Action, args: dict[str, Any]) -> list[Any]:
     """Each argument converted by its kind, in declaration order, then the
     mounted root checked if a kind needs it.  A refusal names the action's
     stub as libguestfs's daemon does (``mkdir: mkdir_stub: path must …``)."""
     try:
         out = [a.kind.convert(args[a.name], SIDE) for a in act.wire_args]
-        if any(a.kind.needs_root for a in act.wire_args):
+        needs = _NEEDS_ROOT.get(act.name)
+        if needs is None:
+            needs = _NEEDS_ROOT[act.name] = any(a.kind.needs_root for a in act.wire_args)
+        if needs:
             need_root()
     except DaemonError as e:
         raise DaemonError(f"{act.name}_stub: {e}", e.errno) from None

@@ -31,6 +31,14 @@ class DaemonError(Exception):
         return cls(": ".join([*what, text]), e.errno)
 
 
+class NotADevice(DaemonError):
+    """A /dev name that exists but is no block device (``/dev/null``): a
+    Device argument refuses it, a Dev_or_Path takes it as a guest path."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name}: expecting a device name", "EINVAL")
+
+
 class NotSupported(DaemonError):
     """The action exists in the protocol but this daemon does not implement it."""
 

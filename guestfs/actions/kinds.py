@@ -81,6 +81,11 @@ class DaemonSide(Protocol):
         half of Dev_or_Path and Mountable_or_Path)."""
         ...
 
+    def device_or_path(self, name: str) -> DeviceNode | GuestPath:
+        """A /dev name: the block device it names, or, when it names something
+        that is no block device (``/dev/null``), a rooted guest path."""
+        ...
+
     def btrfs_volume(self, name: str) -> BtrfsVolume:
         """Split and resolve a ``btrfsvol:`` name."""
         ...
@@ -386,7 +391,7 @@ class DevOrPathKind(DeviceKind):
     samples = ("/dev/sda", "/file", "/dev/sdb1")
 
     def convert(self, v: Any, side: DaemonSide) -> Any:
-        return side.device(v) if v.startswith("/dev/") else side.rooted_path(v)
+        return side.device_or_path(v) if v.startswith("/dev/") else side.rooted_path(v)
 
 
 class MountableOrPathKind(DeviceKind):
@@ -398,7 +403,7 @@ class MountableOrPathKind(DeviceKind):
 
     def convert(self, v: Any, side: DaemonSide) -> Any:
         if v.startswith("/dev/"):
-            return side.device(v)
+            return side.device_or_path(v)
         if v.startswith("btrfsvol:"):
             return side.btrfs_volume(v)
         return side.rooted_path(v) if v.startswith("/") else side.device(v)

@@ -60,6 +60,13 @@ UNMOUNTED = [
     # Mountable_or_Path: a relative name is a device too.
     (("btrfs_subvolume_list", "rel"),
      "btrfs_subvolume_list: btrfs_subvolume_list_stub: rel: No such file or directory"),
+    # A /dev name that is no block device: refused as a Device, a path to a Dev_or_Path.
+    (("blockdev_getsize64", "/dev/null"),
+     "blockdev_getsize64: blockdev_getsize64_stub: /dev/null: expecting a device name"),
+    (("mount", "/dev/null", "/"), "mount: mount_stub: /dev/null: expecting a device name"),
+    (("download", "/dev/null", "/dev/null"),
+     "download: download_stub: you must call 'mount' first to mount the root filesystem"),
+    (("download", "/dev/sdz", "/dev/null"), "download: download_stub: /dev/sdz: No such file or directory"),
     # A check the implementation makes carries no stub name.
     (("part_disk", "/dev/sda", "xyz"),
      'part_disk: unknown partition type: common choices are "gpt" and "msdos"'),
@@ -80,6 +87,9 @@ def test_checks_come_before_the_call_runs(g: Any) -> None:
         assert err(g.copy_device_to_file, "sdq", "/out") == \
             "copy_device_to_file: copy_device_to_file_stub: sdq: No such file or directory"
         assert not g.exists("/out")
+        # /dev/null as a Dev_or_Path is the guest's own /dev/null (none here).
+        assert err(g.file, "/dev/null") == "file: lstat: /dev/null: No such file or directory"
+        assert g.is_chardev("/dev/null") == 0
     finally:
         g.umount_all()
 

@@ -68,6 +68,10 @@ class FakeSide:
         self.asked.append(("rooted", name))
         return self.path(name)
 
+    def device_or_path(self, name: str) -> DeviceNode | GuestPath:
+        self.asked.append(("device_or_path", name))
+        return self.rooted_path(name) if name == "/dev/null" else self.device(name)
+
     def btrfs_volume(self, name: str) -> BtrfsVolume:
         self.asked.append(("btrfs", name))
         dev, _, vol = name[len("btrfsvol:"):].partition("/sub")
@@ -167,6 +171,8 @@ def test_daemon_conversion_gives_typed_values() -> None:
     assert isinstance(path, GuestPath) and path == "/etc/fstab"  # a guest path, not /sysroot/…
     assert isinstance(DEV_OR_PATH.convert("/dev/sdb", side), DeviceNode)
     assert isinstance(DEV_OR_PATH.convert("/dev.d/x", side), GuestPath)
+    # A /dev name that is no block device is a guest path to a Dev_or_Path.
+    assert isinstance(DEV_OR_PATH.convert("/dev/null", side), GuestPath)
     vol = MOUNTABLE.convert("btrfsvol:/dev/sda2/sub/root", side)
     assert isinstance(vol, BtrfsVolume) and vol.device == "/dev/sda2" and vol.volume == "sub/root"
     assert isinstance(MOUNTABLE_OR_PATH.convert("/srv", side), GuestPath)
