@@ -58,7 +58,7 @@ MAX_ENTRIES = 4
 #: ``GUESTFS_SAVED_APPLIANCE=0`` or ``1`` overrides the default; the backend
 #: settings ``saved_appliance`` and ``no_saved_appliance`` override both.
 ENV = "GUESTFS_SAVED_APPLIANCE"
-DEFAULT_ON = False
+DEFAULT_ON = True
 #: What launches did, for tests and benchmarks (``restored``, ``saved``,
 #: ``cold``, ``miss``, ``corrupt``, ``failed``).
 STATS: collections.Counter[str] = collections.Counter()
