@@ -8,12 +8,17 @@ connection (``add_domain``, the libvirt backend) with those types and a
 URI as its message, and the user reads the requested credentials and answers
 them by index (the ``get_libvirt_requested_*`` /
 ``set_libvirt_requested_credential`` calls, valid only during the event).
-This module does not import libvirt: the credential type numbers are
-libvirt's stable ``VIR_CRED_*`` values.
+With no types declared, the connection prompts on the terminal as stock
+does (libvirt's default authentication, with libguestfs's banner first):
+see :func:`terminal_callback`.  This module does not import libvirt: the
+credential type numbers are libvirt's stable ``VIR_CRED_*`` values.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import termios
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +35,11 @@ CREDENTIAL_TYPES: dict[str, int] = {
     "echoprompt": 6, "noechoprompt": 7, "realm": 8, "external": 9,
 }
 _TYPE_NAMES = {n: name for name, n in CREDENTIAL_TYPES.items()}
+
+#: The types libvirt's own default authentication answers (not ``username``:
+#: libvirt leaves it out, it would only prompt for the user name twice).
+TERMINAL_TYPES: list[int] = [CREDENTIAL_TYPES[n] for n in (
+    "authname", "echoprompt", "realm", "passphrase", "noechoprompt", "external")]
 
 #: libvirt-python's credential lists: [type, prompt, challenge, defresult, result].
 PROMPT, CHALLENGE, DEFRESULT, RESULT = 1, 2, 3, 4
@@ -58,9 +68,16 @@ class LibvirtAuth:
 
     def open_args(self, uri: str | None) -> list[Any] | None:
         """The ``auth`` argument of ``libvirt.openAuth`` for ``uri``, or None
-        when the plain ``libvirt.open`` applies (no types declared, or nobody
-        listens for the ``libvirt_auth`` event)."""
-        if not self.supported or not self.events.wants(EVENT_LIBVIRT_AUTH):
+        when the plain ``libvirt.open`` applies.
+
+        No types declared: the terminal prompts (:func:`terminal_callback`),
+        as stock's default.  Types declared and a ``libvirt_auth`` callback:
+        the event.  Types declared and nobody listening: the plain open
+        (libvirt gets no answers either way, as with stock).
+        """
+        if not self.supported:
+            return [list(TERMINAL_TYPES), terminal_callback, uri]
+        if not self.events.wants(EVENT_LIBVIRT_AUTH):
             return None
         return [list(self.supported), self._callback, uri]
 
@@ -118,6 +135,96 @@ class LibvirtAuth:
                                "NUL byte (libvirt-python passes credentials as C strings)",
                                "EINVAL")
         c[RESULT] = text
+
+
+# -- the terminal prompts (no types declared) ------------------------------------
+
+def terminal_callback(creds: list[list[Any]], uri: str | None) -> int:
+    """libvirt's auth callback when the user declared no credential types.
+
+    As stock: a two-line banner naming the URI on stdout, then for each
+    credential its prompt and ": " (stdout, flushed).  A user name, realm
+    or echoed prompt is one line of stdin (end of file: empty); a password
+    or unechoed prompt is read from the controlling terminal with echo off
+    (a newline written after it), or from stdin when there is no terminal.
+    An empty answer takes libvirt's default result, else "".  An
+    ``external`` credential other than PolicyKit, a type libvirt's default
+    does not answer, or a failed write refuses (-1: libvirt fails the
+    connection with its own message).
+    """
+    try:
+        out = sys.stdout
+        if out is None:
+            return -1
+        out.write(f"libvirt needs authentication to connect to libvirt URI {uri or '(null)'}\n"
+                  "(see also: http://libvirt.org/auth.html http://libvirt.org/uri.html)\n")
+        out.flush()
+        for c in creds:
+            kind = c[0]
+            if kind == CREDENTIAL_TYPES["external"]:
+                if c[CHALLENGE] != "PolicyKit":
+                    return -1
+                continue  # the user may have authenticated outside libvirt
+            if kind not in _TERMINAL_ANSWERED:
+                return -1
+            out.write(f"{c[PROMPT] or ''}: ")
+            out.flush()
+            if kind in (CREDENTIAL_TYPES["passphrase"], CREDENTIAL_TYPES["noechoprompt"]):
+                answer = read_password()
+            else:
+                answer = _strip_newline(sys.stdin.readline() if sys.stdin is not None else "")
+            c[RESULT] = answer or c[DEFRESULT] or ""
+    except (OSError, ValueError):
+        return -1
+    return 0
+
+
+_TERMINAL_ANSWERED = {CREDENTIAL_TYPES[n] for n in (
+    "username", "authname", "echoprompt", "realm", "passphrase", "noechoprompt")}
+
+
+def _strip_newline(line: str) -> str:
+    return line[:-1] if line.endswith("\n") else line
+
+
+def read_password() -> str:
+    """One line from the controlling terminal with echo off (stdin without one).
+
+    When echo was turned off and the line ended with a newline, a newline
+    is written to the terminal (the one the user typed was not echoed).
+    End of file gives "".
+    """
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return _strip_newline(sys.stdin.readline() if sys.stdin is not None else "")
+    try:
+        try:
+            saved: list[Any] | None = termios.tcgetattr(fd)
+        except termios.error:
+            saved = None
+        if saved is not None:
+            quiet = list(saved)
+            quiet[3] &= ~termios.ECHO
+            try:
+                termios.tcsetattr(fd, termios.TCSAFLUSH, quiet)
+            except termios.error:
+                saved = None
+        data = b""
+        try:
+            while not data.endswith(b"\n"):
+                chunk = os.read(fd, 1024)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            if saved is not None:
+                termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+                if data.endswith(b"\n"):
+                    os.write(fd, b"\n")
+        return _strip_newline(data.decode("utf-8", errors="replace"))
+    finally:
+        os.close(fd)
 
 
 _STATES: weakref.WeakKeyDictionary[GuestFS, LibvirtAuth] = weakref.WeakKeyDictionary()
