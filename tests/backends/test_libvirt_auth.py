@@ -13,15 +13,19 @@ script runs through stock libguestfs 1.48 for comparison.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import pty
 import pwd
 import re
+import select
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -29,7 +33,8 @@ from typing import Any
 import pytest
 
 import guestfs
-from guestfs.backends._libvirt_auth import CREDENTIAL_TYPES, auth_of
+from guestfs.backends import _libvirt_auth
+from guestfs.backends._libvirt_auth import CREDENTIAL_TYPES, auth_of, terminal_callback
 from guestfs.testing import skip_or_fail
 from tests.helpers import REPO, STOCK_PYTHON, require_stock
 from tests.stock_script import Step, assert_same_outcomes, run_script_on, run_script_on_stock
@@ -100,9 +105,14 @@ def test_bad_name_keeps_the_previous_list(g: Any) -> None:
 
 
 def test_plain_open_unless_declared_and_listened(g: Any) -> None:
-    """openAuth only with declared types and a libvirt_auth callback (else libvirt.open)."""
+    """No types declared: the terminal prompts; declared: the event, with a
+    libvirt_auth callback (else libvirt.open)."""
     auth = auth_of(g)
-    assert auth.open_args("test:///default") is None
+    terminal = auth.open_args("test:///default")
+    assert terminal is not None and terminal[1] is terminal_callback
+    assert terminal[0] == [CREDENTIAL_TYPES[n] for n in ("authname", "echoprompt", "realm",
+                                                        "passphrase", "noechoprompt", "external")]
+    assert terminal[2] == "test:///default"
     g.set_libvirt_supported_credentials(["passphrase"])
     assert auth.open_args("test:///default") is None  # nobody listens
     eh = g.set_event_callback(lambda *a: None, guestfs.EVENT_LIBVIRT_AUTH)
@@ -110,7 +120,8 @@ def test_plain_open_unless_declared_and_listened(g: Any) -> None:
     assert args is not None and args[0] == [CREDENTIAL_TYPES["passphrase"]]
     assert args[2] == "test:///default"
     g.set_libvirt_supported_credentials([])
-    assert auth.open_args("test:///default") is None
+    terminal = auth.open_args("test:///default")
+    assert terminal is not None and terminal[1] is terminal_callback
     g.set_libvirt_supported_credentials(["passphrase"])
     g.delete_event_callback(eh)
     assert auth.open_args("test:///default") is None
@@ -234,6 +245,47 @@ def test_test_driver_through_openauth(g: Any, tmp_path: Any) -> None:
     assert g.add_domain(DOMAIN, libvirturi=f"test://{node}", readonly=True) == 1
     assert log == []
     assert [(d.filename, d.readonly) for d in g._drives] == [(str(disk), True)]
+
+
+# -- the terminal prompts driven directly (no daemon) ----------------------------
+
+BANNER = ("libvirt needs authentication to connect to libvirt URI {uri}\n"
+          "(see also: http://libvirt.org/auth.html http://libvirt.org/uri.html)\n")
+
+
+def run_terminal(monkeypatch: Any, creds: list[list[Any]], stdin: str,
+                 passwords: list[str]) -> tuple[int, str]:
+    """``terminal_callback`` on ``creds`` with ``stdin``; the terminal answers ``passwords``."""
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(_libvirt_auth, "read_password", lambda: passwords.pop(0))
+    return terminal_callback(creds, "qemu:///x"), out.getvalue()
+
+
+def test_terminal_prompts_and_answers(monkeypatch: Any) -> None:
+    creds = fake_creds() + [[CREDENTIAL_TYPES["echoprompt"], "Say", None, "dflt", None]]
+    rc, out = run_terminal(monkeypatch, creds, "bob\n\n", ["pw"])
+    assert rc == 0
+    assert out == (BANNER.format(uri="qemu:///x") + "Please enter your authentication name: "
+                   "Please enter your password: Realm: Say: ")
+    # An empty line or end of file takes libvirt's default result, else "".
+    assert [c[4] for c in creds] == ["bob", "pw", "", "dflt"]
+    creds = fake_creds()
+    rc, _ = run_terminal(monkeypatch, creds, "", [""])
+    assert rc == 0 and [c[4] for c in creds] == ["root", "", ""]
+
+
+def test_terminal_external_and_unknown_types(monkeypatch: Any) -> None:
+    """PolicyKit is skipped (no prompt, no result); another external or a type
+    libvirt's default does not answer refuses the whole request."""
+    ext = CREDENTIAL_TYPES["external"]
+    creds = [[ext, "polkit", "PolicyKit", None, None]]
+    assert run_terminal(monkeypatch, creds, "", []) == (0, BANNER.format(uri="qemu:///x"))
+    assert creds[0][4] is None
+    assert run_terminal(monkeypatch, [[ext, "x", "other", None, None]], "", [])[0] == -1
+    assert run_terminal(monkeypatch, [[CREDENTIAL_TYPES["cnonce"], "n", None, None, None]],
+                        "", [])[0] == -1
 
 
 # -- a private libvirtd with SASL -----------------------------------------------
@@ -511,3 +563,158 @@ def test_same_as_stock(daemon: SaslDaemon) -> None:
     assert [len(r["events"]) for r in ours] == [1, 1, 1, 1, 0, 0]
     for o, s in zip(ours, stock):
         assert o == s, f"differs from stock for creds {o['creds']}"
+
+
+# -- no types declared: the terminal prompts, against the private daemon ---------
+
+#: add_domain with nothing declared; argv = URI.  stdout: the prompts, then the outcome.
+TERMINAL_PROBE = r'''
+import sys
+import guestfs
+g = guestfs.GuestFS(python_return_dict=True)
+try:
+    print("RESULT", g.add_domain("some-domain", libvirturi=sys.argv[1], readonly=True))
+except RuntimeError as e:
+    print("ERROR", str(e))
+'''
+
+
+def probe_env(pythonpath: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIBGUESTFS_")
+           and k != "PYTHONPATH"}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    return env
+
+
+def terminal_piped(python: str, uri: str, stdin: str, pythonpath: str | None) -> tuple[str, str]:
+    """The probe with ``stdin`` piped and no controlling terminal: (stdout, stderr)."""
+    cp = subprocess.run([python, "-c", TERMINAL_PROBE, uri], input=stdin.encode(),
+                        capture_output=True, env=probe_env(pythonpath), cwd="/", timeout=60,
+                        start_new_session=True)
+    assert cp.returncode == 0, cp.stderr.decode(errors="replace")
+    out = re.sub(r"ERROR could not connect to libvirt \((?:URI = [^)]*|code \d+, domain \d+)\): ",
+                 "ERROR could not connect to libvirt: ", cp.stdout.decode())
+    return out, cp.stderr.decode(errors="replace")
+
+
+PIPED = {"right": (f"{USER}\n{PASSWORD}\n", "RESULT 1\n"),
+         "wrong": (f"{USER}\nwrong\n",
+                   "ERROR could not connect to libvirt: authentication failed: authentication "
+                   "failed\n"),
+         "eof": ("", "ERROR could not connect to libvirt: authentication failed: Failed to step "
+                 "SASL negotiation: -1 (SASL(-1): generic failure: All-whitespace username.)\n")}
+
+
+@pytest.mark.parametrize("case", sorted(PIPED))
+def test_terminal_prompts_piped(daemon: SaslDaemon, case: str) -> None:
+    """Nothing declared, stdin piped, no terminal: the banner and libvirt's
+    prompts on stdout, the answers from stdin; a wrong password and end of
+    file fail with libvirt's message (and do not hang)."""
+    stdin, outcome = PIPED[case]
+    out, err = terminal_piped(sys.executable, daemon.uri, stdin, REPO)
+    assert out == (BANNER.format(uri=daemon.uri) + "Please enter your authentication name: "
+                   "Please enter your password: " + outcome)
+    if case != "right":
+        assert "libvirt: XML-RPC error : authentication failed" in err
+
+
+def terminal_pty(python: str, uri: str, answers: list[str | None],
+                 pythonpath: str | None) -> str:
+    """The probe on a pseudo-terminal (its controlling terminal): each prompt
+    (": " at the end of the output) gets the next answer (None: end of file,
+    ^D); a password is typed only once echo is off.  Returns all the output."""
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.chdir("/")
+            os.execve(python, [python, "-c", TERMINAL_PROBE, uri], probe_env(pythonpath))
+        finally:
+            os._exit(127)
+    out = b""
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if answers and out.endswith(b": "):
+                if out.endswith(b"password: "):
+                    while termios.tcgetattr(fd)[3] & termios.ECHO:
+                        assert time.monotonic() < deadline, "echo never went off"
+                        time.sleep(0.05)
+                a = answers.pop(0)
+                os.write(fd, b"\x04" if a is None else a.encode() + b"\n")
+            r, _, _ = select.select([fd], [], [], 0.2)
+            if r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not data:
+                    break
+                out += data
+        else:
+            raise AssertionError(f"the probe hung: {out!r}")
+    finally:
+        os.close(fd)
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+    return re.sub(r"could not connect to libvirt \((?:URI = [^)]*|code \d+, domain \d+)\): ",
+                  "could not connect to libvirt: ", out.decode(errors="replace"))
+
+
+def test_terminal_prompts_on_a_tty(daemon: SaslDaemon) -> None:
+    """On a terminal: the user name echoes, the password does not (a newline
+    follows it); ^D for the password gives an empty one, which libvirt refuses."""
+    banner = BANNER.format(uri=daemon.uri).replace("\n", "\r\n")
+    out = terminal_pty(sys.executable, daemon.uri, [USER, PASSWORD], REPO)
+    assert out == (banner + f"Please enter your authentication name: {USER}\r\n"
+                   "Please enter your password: \r\nRESULT 1\r\n")
+    out = terminal_pty(sys.executable, daemon.uri, [USER, None], REPO)
+    assert out.startswith(banner + f"Please enter your authentication name: {USER}\r\n"
+                          "Please enter your password: libvirt: XML-RPC error : ")
+    assert out.endswith("ERROR could not connect to libvirt: authentication failed: "
+                        "authentication failed\r\n")
+
+
+@pytest.mark.stock
+def test_terminal_prompts_as_stock(daemon: SaslDaemon) -> None:
+    """Stock's python binding prints the same prompts and fails the same way,
+    piped and on a terminal."""
+    require_stock()
+    for case in sorted(PIPED):
+        stdin = PIPED[case][0]
+        ours = terminal_piped(sys.executable, daemon.uri, stdin, REPO)
+        stock = terminal_piped(STOCK_PYTHON, daemon.uri, stdin, None)
+        assert ours == stock, case
+    for answers in ([USER, PASSWORD], [USER, None]):
+        assert (terminal_pty(sys.executable, daemon.uri, list(answers), REPO)
+                == terminal_pty(STOCK_PYTHON, daemon.uri, list(answers), None))
+
+
+def guestfish_piped(prog: list[str], uri: str, stdin: str) -> tuple[int, str, str]:
+    cp = subprocess.run([*prog, "--ro", "-c", uri, "-d", DOMAIN, "--", "echo", "hi"],
+                        input=stdin.encode(), capture_output=True, env=probe_env(None), cwd="/",
+                        timeout=60, start_new_session=True)
+    err = re.sub(r"could not connect to libvirt \((?:URI = [^)]*|code \d+, domain \d+)\): ",
+                 "could not connect to libvirt: ", cp.stderr.decode(errors="replace"))
+    return cp.returncode, cp.stdout.decode(), err
+
+
+@pytest.mark.stock
+def test_guestfish_prompts_as_stock(daemon: SaslDaemon) -> None:
+    """guestfish -c URI -d DOMAIN with nothing declared: the library's
+    prompts on stdout, then the commands; a wrong password fails (exit 1)
+    with the library's error, as stock guestfish."""
+    require_stock()
+    ours_prog = [os.path.join(os.path.dirname(sys.executable), "guestfish")]
+    prompts = (BANNER.format(uri=daemon.uri) + "Please enter your authentication name: "
+               "Please enter your password: ")
+    rc, out, _ = guestfish_piped(ours_prog, daemon.uri, f"{USER}\n{PASSWORD}\n")
+    assert (rc, out) == (0, prompts + "hi\n")
+    assert guestfish_piped(["guestfish"], daemon.uri, f"{USER}\n{PASSWORD}\n")[:2] == (rc, out)
+    ours = guestfish_piped(ours_prog, daemon.uri, f"{USER}\nwrong\n")
+    stock = guestfish_piped(["guestfish"], daemon.uri, f"{USER}\nwrong\n")
+    assert ours[:2] == stock[:2] == (1, prompts)
+    want = ("libguestfs: error: could not connect to libvirt: authentication failed: "
+            "authentication failed\n")
+    assert ours[2].endswith(want) and stock[2].endswith(want)
