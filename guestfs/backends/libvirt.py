@@ -81,8 +81,10 @@ def libvirt_message(e: BaseException) -> str:
 def open_connection(uri: str | None, auth: LibvirtAuth | None = None) -> Any:
     """Connect to libvirt at ``uri`` (None: libvirt's default URI).
 
-    With the handle's ``auth`` state, credentials the user declared are
-    answered through the ``libvirt_auth`` event (``libvirt.openAuth``).
+    With the handle's ``auth`` state the connection is opened with
+    ``libvirt.openAuth``: credentials the user declared are answered through
+    the ``libvirt_auth`` event; with none declared, on the terminal as
+    stock's default (see ``_libvirt_auth.terminal_callback``).
 
     :raises GuestFSError: with libvirt's message, e.g. for an unreachable host.
     """
