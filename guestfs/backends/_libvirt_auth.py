@@ -156,7 +156,8 @@ def terminal_callback(creds: list[list[Any]], uri: str | None) -> int:
         out = sys.stdout
         if out is None:
             return -1
-        out.write(f"libvirt needs authentication to connect to libvirt URI {uri or '(null)'}\n"
+        shown = "NULL" if uri is None else uri  # libvirt's default URI: stock's word
+        out.write(f"libvirt needs authentication to connect to libvirt URI {shown}\n"
                   "(see also: http://libvirt.org/auth.html http://libvirt.org/uri.html)\n")
         out.flush()
         for c in creds:

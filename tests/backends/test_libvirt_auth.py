@@ -276,6 +276,15 @@ def test_terminal_prompts_and_answers(monkeypatch: Any) -> None:
     assert rc == 0 and [c[4] for c in creds] == ["root", "", ""]
 
 
+def test_terminal_default_uri_is_named_null(monkeypatch: Any) -> None:
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("bob\n"))
+    creds = [[CREDENTIAL_TYPES["authname"], "Name", None, None, None]]
+    assert terminal_callback(creds, None) == 0
+    assert out.getvalue() == BANNER.format(uri="NULL") + "Name: " and creds[0][4] == "bob"
+
+
 def test_terminal_external_and_unknown_types(monkeypatch: Any) -> None:
     """PolicyKit is skipped (no prompt, no result); another external or a type
     libvirt's default does not answer refuses the whole request."""
@@ -573,7 +582,8 @@ import sys
 import guestfs
 g = guestfs.GuestFS(python_return_dict=True)
 try:
-    print("RESULT", g.add_domain("some-domain", libvirturi=sys.argv[1], readonly=True))
+    uri = sys.argv[1] if len(sys.argv) > 1 else None
+    print("RESULT", g.add_domain("some-domain", libvirturi=uri, readonly=True))
 except RuntimeError as e:
     print("ERROR", str(e))
 '''
@@ -587,10 +597,16 @@ def probe_env(pythonpath: str | None) -> dict[str, str]:
     return env
 
 
-def terminal_piped(python: str, uri: str, stdin: str, pythonpath: str | None) -> tuple[str, str]:
-    """The probe with ``stdin`` piped and no controlling terminal: (stdout, stderr)."""
-    cp = subprocess.run([python, "-c", TERMINAL_PROBE, uri], input=stdin.encode(),
-                        capture_output=True, env=probe_env(pythonpath), cwd="/", timeout=60,
+def terminal_piped(python: str, uri: str | None, stdin: str, pythonpath: str | None,
+                   default_uri: str | None = None, probe: str = TERMINAL_PROBE) -> tuple[str, str]:
+    """The probe with ``stdin`` piped and no controlling terminal: (stdout, stderr).
+
+    ``uri`` None: libvirt's default URI, which is ``default_uri``."""
+    env = probe_env(pythonpath)
+    if default_uri is not None:
+        env["LIBVIRT_DEFAULT_URI"] = default_uri
+    cp = subprocess.run([python, "-c", probe, *([uri] if uri is not None else [])],
+                        input=stdin.encode(), capture_output=True, env=env, cwd="/", timeout=60,
                         start_new_session=True)
     assert cp.returncode == 0, cp.stderr.decode(errors="replace")
     out = re.sub(r"ERROR could not connect to libvirt \((?:URI = [^)]*|code \d+, domain \d+)\): ",
@@ -686,6 +702,12 @@ def test_terminal_prompts_as_stock(daemon: SaslDaemon) -> None:
         ours = terminal_piped(sys.executable, daemon.uri, stdin, REPO)
         stock = terminal_piped(STOCK_PYTHON, daemon.uri, stdin, None)
         assert ours == stock, case
+    # libvirt's default URI: the banner says NULL.
+    stdin = f"{USER}\n{PASSWORD}\n"
+    ours = terminal_piped(sys.executable, None, stdin, REPO, default_uri=daemon.uri)
+    assert ours[0] == (BANNER.format(uri="NULL") + "Please enter your authentication name: "
+                       "Please enter your password: RESULT 1\n")
+    assert ours == terminal_piped(STOCK_PYTHON, None, stdin, None, default_uri=daemon.uri)
     for answers in ([USER, PASSWORD], [USER, None]):
         assert (terminal_pty(sys.executable, daemon.uri, list(answers), REPO)
                 == terminal_pty(STOCK_PYTHON, daemon.uri, list(answers), None))
@@ -718,3 +740,46 @@ def test_guestfish_prompts_as_stock(daemon: SaslDaemon) -> None:
     want = ("libguestfs: error: could not connect to libvirt: authentication failed: "
             "authentication failed\n")
     assert ours[2].endswith(want) and stock[2].endswith(want)
+
+
+#: The libvirt backend's launch with nothing declared; argv = URI, fake appliance dir, tmpdir.
+LAUNCH_PROBE = r'''
+import sys
+import guestfs
+g = guestfs.GuestFS(python_return_dict=True)
+g.set_path(sys.argv[2])
+g.set_tmpdir(sys.argv[3])
+g.set_backend("libvirt:" + sys.argv[1])
+g.add_drive_scratch(1024 * 1024)
+try:
+    g.launch()
+    print("RESULT launched")
+except RuntimeError as e:
+    print("ERROR", e)
+g.close()
+'''
+
+
+def test_backend_launch_prompts_on_the_terminal(daemon: SaslDaemon, tmp_path: Any) -> None:
+    """The libvirt backend's connection prompts too: a wrong password stops
+    the launch at the connection, the right one gets past it (to createXML,
+    which the session daemon, running as nobody, cannot do)."""
+    fake = tmp_path / "appliance"
+    fake.mkdir()
+    for part in ("README.fixed", "kernel", "initrd", "root"):
+        (fake / part).write_bytes(b"")
+    prompts = (BANNER.format(uri=daemon.uri) + "Please enter your authentication name: "
+               "Please enter your password: ")
+    env_args = [str(fake), str(tmp_path)]
+    for password, outcome in (("wrong", "ERROR could not connect to libvirt ("),
+                              (PASSWORD, "ERROR could not create the appliance through libvirt")):
+        env = probe_env(REPO)
+        env["XDG_RUNTIME_DIR"] = str(tmp_path)
+        cp = subprocess.run([sys.executable, "-c", LAUNCH_PROBE, daemon.uri, *env_args],
+                            input=f"{USER}\n{password}\n".encode(), capture_output=True, env=env,
+                            cwd="/", timeout=120, start_new_session=True)
+        assert cp.returncode == 0, cp.stderr.decode(errors="replace")
+        out = cp.stdout.decode()
+        assert out.startswith(prompts + outcome), out
+        if password == "wrong":
+            assert out.endswith("authentication failed: authentication failed\n"), out
