@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import termios
+import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -150,7 +151,8 @@ def terminal_callback(creds: list[list[Any]], uri: str | None) -> int:
     An empty answer takes libvirt's default result, else "".  An
     ``external`` credential other than PolicyKit, a type libvirt's default
     does not answer, or a failed write refuses (-1: libvirt fails the
-    connection with its own message).
+    connection with its own message).  ^C (the terminal keeps its
+    signals, unlike getpass(3)) refuses too: see :func:`take_interrupt`.
     """
     try:
         out = sys.stdout
@@ -177,7 +179,22 @@ def terminal_callback(creds: list[list[Any]], uri: str | None) -> int:
             c[RESULT] = answer or c[DEFRESULT] or ""
     except (OSError, ValueError):
         return -1
+    except KeyboardInterrupt:
+        # libvirt-python would print the traceback and carry on: refuse the
+        # request quietly and let the opener raise it once libvirt returns.
+        _interrupted.flag = True
+        return -1
     return 0
+
+
+_interrupted = threading.local()
+
+
+def take_interrupt() -> bool:
+    """Whether ^C stopped the terminal prompts of this thread's last open (and forget it)."""
+    flag = bool(getattr(_interrupted, "flag", False))
+    _interrupted.flag = False
+    return flag
 
 
 _TERMINAL_ANSWERED = {CREDENTIAL_TYPES[n] for n in (

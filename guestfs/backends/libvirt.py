@@ -95,6 +95,9 @@ def open_connection(uri: str | None, auth: LibvirtAuth | None = None) -> Any:
             return libvirt.openAuth(uri, auth_args, 0)
         return libvirt.open(uri)
     except libvirt.libvirtError as e:
+        from ._libvirt_auth import take_interrupt
+        if take_interrupt():  # ^C at the terminal prompts
+            raise KeyboardInterrupt from None
         raise GuestFSError(f"could not connect to libvirt (URI = {uri or 'default'}): "
                            f"{libvirt_message(e)}") from None
 

@@ -586,6 +586,9 @@ try:
     print("RESULT", g.add_domain("some-domain", libvirturi=uri, readonly=True))
 except RuntimeError as e:
     print("ERROR", str(e))
+except KeyboardInterrupt:
+    import os, termios
+    print("INTERRUPTED", "echo", os.isatty(0) and bool(termios.tcgetattr(0)[3] & termios.ECHO))
 '''
 
 
@@ -639,7 +642,7 @@ def terminal_pty(python: str, uri: str, answers: list[str | None],
                  pythonpath: str | None) -> str:
     """The probe on a pseudo-terminal (its controlling terminal): each prompt
     (": " at the end of the output) gets the next answer (None: end of file,
-    ^D); a password is typed only once echo is off.  Returns all the output."""
+    ^D; "^C": an interrupt); a password is typed only once echo is off.  Returns all the output."""
     pid, fd = pty.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
@@ -657,7 +660,8 @@ def terminal_pty(python: str, uri: str, answers: list[str | None],
                         assert time.monotonic() < deadline, "echo never went off"
                         time.sleep(0.05)
                 a = answers.pop(0)
-                os.write(fd, b"\x04" if a is None else a.encode() + b"\n")
+                os.write(fd, b"\x04" if a is None else b"\x03" if a == "^C"
+                         else a.encode() + b"\n")
             r, _, _ = select.select([fd], [], [], 0.2)
             if r:
                 try:
@@ -690,6 +694,17 @@ def test_terminal_prompts_on_a_tty(daemon: SaslDaemon) -> None:
                           "Please enter your password: libvirt: XML-RPC error : ")
     assert out.endswith("ERROR could not connect to libvirt: authentication failed: "
                         "authentication failed\r\n")
+
+
+def test_terminal_interrupt(daemon: SaslDaemon) -> None:
+    """^C at the password prompt: the open raises KeyboardInterrupt (stock's
+    getpass takes ^C as a character; here the terminal keeps its signals),
+    with no traceback from inside libvirt's callback and echo back on."""
+    banner = BANNER.format(uri=daemon.uri).replace("\n", "\r\n")
+    out = terminal_pty(sys.executable, daemon.uri, [USER, "^C"], REPO)
+    assert out.startswith(banner + f"Please enter your authentication name: {USER}\r\n"
+                          "Please enter your password: ")
+    assert out.endswith("INTERRUPTED echo True\r\n") and "Traceback" not in out, out
 
 
 @pytest.mark.stock
