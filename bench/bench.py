@@ -23,11 +23,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIO = os.path.join(HERE, "scenario.py")
 STOCK_PYTHON = "/usr/bin/python3"
 #: Lower is better for these; higher for the rest.
-LOWER_IS_BETTER = {"launch_s", "launch_saved_s", "launch_cold_s", "exists_ms", "read_file_ms",
-                   "qemu_peak_rss_mib", "shutdown_s"}
+LOWER_IS_BETTER = {"launch_s", "launch_saved_s", "launch_cold_s", "parallel4_launch_s", "exists_ms",
+                   "read_file_ms", "qemu_peak_rss_mib", "shutdown_s"}
 #: The goals (issue 12), as ratios ours/stock.
-TARGETS = {"launch_saved_s": 0.03, "launch_cold_s": 0.20, "exists_ms": 1.0, "upload_mib_s": 2.0,
-           "download_mib_s": 2.5, "qemu_peak_rss_mib": 0.5}
+TARGETS = {"launch_saved_s": 0.03, "parallel4_launch_s": 0.10, "launch_cold_s": 0.20, "exists_ms": 1.0,
+           "upload_mib_s": 2.0, "download_mib_s": 2.5, "qemu_peak_rss_mib": 0.5}
 #: Our environment for each mode (``guestfs/backends/saved.py``).
 SAVED_ON = {"GUESTFS_SAVED_APPLIANCE": "1"}
 SAVED_OFF = {"GUESTFS_SAVED_APPLIANCE": "0"}
@@ -67,7 +67,7 @@ def main() -> None:
         print(f"round {i + 1}/{opts.rounds} …", file=sys.stderr)
         r = run(sys.executable, SAVED_ON)
         r["launch_saved_s"] = r.pop("launch_s")
-        r["launch_cold_s"] = run(sys.executable, SAVED_OFF)["launch_s"]
+        r["launch_cold_s"] = run(sys.executable, {**SAVED_OFF, "BENCH_PARALLEL": "0"})["launch_s"]
         ours.append(r)
         s = run(STOCK_PYTHON, stock_env)
         s["launch_saved_s"] = s["launch_cold_s"] = s.pop("launch_s")

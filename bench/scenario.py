@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 
 import guestfs
@@ -25,6 +26,41 @@ def vm_hwm_kib(pid: int) -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1])
     return 0
+
+
+#: Handles launched at once for the parallel figure.
+PARALLEL = 4
+
+
+def parallel_launch_s() -> float:
+    """Seconds until PARALLEL handles launched at the same time all answer a call."""
+    handles = []
+    for _ in range(PARALLEL):
+        h = guestfs.GuestFS(python_return_dict=True)
+        h.set_backend_settings(["force_tcg"])
+        h.add_drive_scratch(64 * 1024 * 1024)
+        handles.append(h)
+    errors: list[BaseException] = []
+
+    def launch(h: guestfs.GuestFS) -> None:
+        try:
+            h.launch()
+            h.blockdev_getsize64("/dev/sda")
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=launch, args=(h,)) for h in handles]
+    t = time.monotonic()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.monotonic() - t
+    for h in handles:
+        h.close()
+    if errors:
+        raise SystemExit(f"a parallel launch failed: {errors[0]}")
+    return elapsed
 
 
 def main() -> None:
@@ -64,6 +100,8 @@ def main() -> None:
         g.shutdown()
         out["shutdown_s"] = time.monotonic() - t
         g.close()
+    if os.environ.get("BENCH_PARALLEL", "1") != "0":
+        out["parallel4_launch_s"] = parallel_launch_s()
     json.dump(out, sys.stdout)
 
 
