@@ -84,7 +84,8 @@ def test_acl_refusals(g: Any) -> None:
         "acl_set_file: /f: Invalid argument"
     assert err(g.acl_delete_def_file, "/nonexist") == \
         "acl_delete_def_file: /nonexist: No such file or directory"
-    assert err(g.acl_get_file, "rel", "access") == "acl_get_file: acl_get_file_stub: path must start with a / character"
+    assert err(g.acl_get_file, "rel", "access") == \
+        "acl_get_file: acl_get_file_stub: path must start with a / character"
 
 
 def test_capabilities(g: Any) -> None:

@@ -130,7 +130,8 @@ def test_relabel_below_a_path_and_force(g: Any) -> None:
 
 def test_relabel_errors(g: Any) -> None:
     _guest(g)
-    assert err(g.selinux_relabel, SPEC, "etc") == "selinux_relabel: selinux_relabel_stub: path must start with a / character"
+    assert err(g.selinux_relabel, SPEC, "etc") == \
+        "selinux_relabel: selinux_relabel_stub: path must start with a / character"
     missing = err(g.selinux_relabel, "/nonexist", "/")
     assert missing.startswith("selinux_relabel: setfiles: ")
     assert missing.endswith("/sysroot/nonexist: No such file or directory")
