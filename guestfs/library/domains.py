@@ -8,6 +8,7 @@ The guest's XML is read with the element classes of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,9 @@ from ..backends.libvirt import import_libvirt, libvirt_message, open_connection
 from ..errors import GuestFSError
 from . import library_action
 from .drives import add_drive
+
+#: A UUID as libvirt parses one (32 hex digits; dashes anywhere are skipped).
+_UUID = re.compile(r"[0-9a-fA-F]{32}")
 
 if TYPE_CHECKING:
     from ..handle import GuestFS
@@ -44,7 +48,10 @@ def add_domain(g: GuestFS, dom: str, libvirturi: str | None = None, readonly: bo
     conn = open_connection(libvirturi, auth_of(g))
     try:
         domain = None
-        if allowuuid:
+        # Only a string shaped like a UUID is looked up as one: libvirt-python
+        # prints every failed lookup on stderr ("Invalid UUID") and has no
+        # per-connection way to silence it, as stock does.
+        if allowuuid and _UUID.fullmatch(dom.replace("-", "")):
             try:
                 domain = conn.lookupByUUIDString(dom)
             except libvirt.libvirtError:

@@ -147,6 +147,18 @@ def test_uuid_only_with_allowuuid(g: Any, conn: Any, images: dict[str, str]) -> 
     assert g.add_domain(u, libvirturi=URI, allowuuid=True) == 1
     # allowuuid still accepts a name
     assert g.add_domain("byuuid", libvirturi=URI, allowuuid=True) == 1
+    # A UUID without its dashes is one too.
+    assert g.add_domain(u.replace("-", ""), libvirturi=URI, allowuuid=True) == 1
+
+
+def test_a_name_is_not_tried_as_a_uuid(g: Any, conn: Any, images: dict[str, str],
+                                        capfd: pytest.CaptureFixture[str]) -> None:
+    # libvirt-python prints each failed lookup on stderr: a name must not be
+    # looked up as a UUID first (stock prints nothing).
+    conn.defineXML(domain_xml("plainname", file_disk(images["a.img"], "raw")))
+    capfd.readouterr()
+    assert g.add_domain("plainname", libvirturi=URI, allowuuid=True) == 1
+    assert "Invalid UUID" not in capfd.readouterr().err
 
 
 def test_unknown_domain(g: Any, conn: Any) -> None:
