@@ -121,7 +121,7 @@ def selinux_relabel(specfile: str, path: str, force: bool = False) -> None:
 
 
 def _listed_path(path: str) -> GuestPath:
-    """One path of a list, checked: a refusal names which one."""
+    """One path of a list (excludes), checked: a refusal names which one."""
     try:
         return check_path(path)
     except DaemonError as e:
@@ -135,7 +135,7 @@ def setfiles(specfile: str, paths: list[str], force: bool = False,
     ``excludes`` as well as the guest's pseudo file systems."""
     if not paths:
         raise DaemonError("no paths to relabel given", "EINVAL")
-    checked = [_listed_path(p) for p in paths]
+    checked = [GuestPath(p) for p in paths]  # checked by their kind (PathnameList)
     for d in excludes or []:
         _listed_path(d)
     _relabel(specfile, checked, force, list(excludes or []))

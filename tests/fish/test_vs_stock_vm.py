@@ -132,6 +132,8 @@ def test_read_only_script(image: Path) -> None:
     _same(stock, ours)
 
 
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_writing_script_on_copies(image: Path, tmp_path: Path) -> None:
     runs = []
     for who, program in (("stock", STOCK_GUESTFISH), ("ours", OUR_GUESTFISH)):

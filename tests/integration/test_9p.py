@@ -120,6 +120,8 @@ def test_list_9p_without_shares_is_empty(g: Any) -> None:
         "mount_9p: zshare: no 9p share has this mount tag (see list_9p)")
 
 
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_stock_148_refuses_9p_on_the_same_configuration(shares: tuple[Path, Path]) -> None:
     """The documented difference: stock 1.48's daemon refuses both calls."""
     require_stock()

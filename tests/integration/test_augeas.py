@@ -306,6 +306,8 @@ STOCK_SCRIPT: list[Step] = [
 
 @pytest.mark.stock
 @pytest.mark.slow
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_agrees_with_stock(g: Any) -> None:
     stock = run_script_on_stock([("add_drive_scratch", [64 << 20], {}), ("launch", [], {})],
                                 PREPARE + STOCK_SCRIPT)

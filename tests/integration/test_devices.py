@@ -69,7 +69,6 @@ def test_blockdev(g: Any) -> None:
     g.blockdev_rereadpt("/dev/sda")
     assert g.list_partitions() == ["/dev/sda1"]
     assert g.blockdev_getsize64("/dev/sda1") == 536740352
-    # (stock libguestfs puts "blockdev_getsize64_stub: " before the device.)
     assert err(g.blockdev_getsize64, "/dev/sdz").endswith(": /dev/sdz: No such file or directory")
     assert err(g.blockdev_getsize64, "/dev/sda9").endswith(": /dev/sda9: No such file or directory")
     # A partition in use cannot be dropped by re-reading the table.

@@ -234,6 +234,8 @@ def _run_resolving(g: Any, script: list[Step]) -> tuple[list[Step], list[dict[st
 
 @pytest.mark.stock
 @pytest.mark.slow
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_agrees_with_stock(g: Any) -> None:
     require_stock()  # before our half runs: stock gets the arguments ours resolved
     _prepare(g)

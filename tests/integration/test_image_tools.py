@@ -213,6 +213,8 @@ def test_grub_install(gi: Any) -> None:
     assert message.startswith("grub_install: ") and "grub-install: error:" in message
 
 
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_same_as_stock(gi: Any, iso: str, tmp_path: Any) -> None:
     script: list[Step] = [
         ("upload", [iso, "/boot/copy2.iso"], {}),

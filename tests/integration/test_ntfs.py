@@ -290,6 +290,8 @@ def _stock_script(cat: str) -> list[Step]:
 
 @pytest.mark.stock
 @pytest.mark.slow
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_agrees_with_stock(g: Any, tmp_path: Path) -> None:
     require_stock()
     script = _stock_script(str(tmp_path / "cat.out"))

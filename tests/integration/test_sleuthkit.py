@@ -177,6 +177,8 @@ def _script(dev: str, image: Image, out: str) -> list[Step]:
     ]
 
 
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_same_as_stock(image: Image, tmp_path: Any) -> None:
     """Stock 1.48 and ours on the same filesystem: every struct field, every file, every error."""
     setup: list[Step] = [("add_drive_opts", [image.copy], {"format": "raw", "readonly": True}),

@@ -99,6 +99,8 @@ def test_errors(gy: Any, rules: dict[str, str]) -> None:
     assert err(gy.yara_scan, "/evil.txt") == "internal_yara_scan: no yara rules loaded"
 
 
+# Over 20 s under TCG with stock's launch: make conformance, not CI.
+@pytest.mark.conformance
 def test_same_as_stock(gy: Any, rules: dict[str, str]) -> None:
     script: list[Step] = [
         ("yara_scan", ["/evil.txt"], {}),
