@@ -336,6 +336,12 @@ def run_binding(request: Mapping[str, Any], stock: bool, env: Mapping[str, str] 
         python = sys.executable
         e["PYTHONPATH"] = REPO
     with tempfile.TemporaryDirectory(prefix="runner-") as d:
+        if stock:
+            # Stock's temporary and socket directories inside ours: a stock run
+            # killed at the timeout leaves nothing in /tmp (its appliance cache
+            # stays where it is, so it is not rebuilt each run).
+            e.update(TMPDIR=d, XDG_RUNTIME_DIR=d)
+            e.setdefault("LIBGUESTFS_CACHEDIR", "/var/tmp")
         out = os.path.join(d, "reply.json")
         cp = subprocess.run([python, "-c", RUNNER, out], input=json.dumps(request).encode(),
                             capture_output=True, env=e, cwd=cwd, timeout=timeout)
