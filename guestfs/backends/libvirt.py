@@ -20,7 +20,6 @@ import shutil
 import signal
 import socket
 import stat
-import subprocess
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -141,19 +140,10 @@ class LibvirtRecovery(Recovery):
     libvirt domain: a library process killed with its domain running leaves
     no domain, no qemu and no file.  Dismissed the same way (:meth:`dismiss`)."""
 
+    script = LIBVIRT_RECOVERY_SCRIPT
+
     def __init__(self, uri: str, name: str, pidfile: str, paths: list[str]) -> None:
-        rfd, self._wfd = os.pipe()
-        try:
-            # A session of its own: a ^C at the terminal must not take it down.
-            self.proc = subprocess.Popen(["/bin/sh", "-c", LIBVIRT_RECOVERY_SCRIPT, "guestfs-recovery",
-                                          uri, name, pidfile, *paths], stdin=rfd,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                         close_fds=True, start_new_session=True)
-        except OSError:
-            os.close(self._wfd)
-            raise
-        finally:
-            os.close(rfd)
+        self._start([uri, name, pidfile, *paths])
 
 
 class LibvirtBackend(Backend):

@@ -215,12 +215,19 @@ RECOVERY_SCRIPT = ('read -r word; [ "$word" = done ] && exit 0; '
 class Recovery:
     """Cleans up after a library process that died with its VM running."""
 
+    #: The watcher's shell script (a subclass cleans up another way).
+    script = RECOVERY_SCRIPT
+
     def __init__(self, qemu_pid: int, paths: list[str]) -> None:
+        self._start([str(qemu_pid), *paths])
+
+    def _start(self, args: list[str]) -> None:
+        """Start the watcher on ``script`` with ``args``, reading our pipe."""
         rfd, self._wfd = os.pipe()
         try:
             # A session of its own: a ^C at the terminal must not take it down.
-            self.proc = subprocess.Popen(["/bin/sh", "-c", RECOVERY_SCRIPT, "guestfs-recovery",
-                                          str(qemu_pid), *paths], stdin=rfd,
+            self.proc = subprocess.Popen(["/bin/sh", "-c", self.script, "guestfs-recovery",
+                                          *args], stdin=rfd,
                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                          close_fds=True, start_new_session=True)
         except OSError:
