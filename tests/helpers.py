@@ -353,6 +353,44 @@ def run_binding(request: Mapping[str, Any], stock: bool, env: Mapping[str, str] 
     return reply
 
 
+# -- what a test left behind ---------------------------------------------------------------
+
+def processes_naming(path: str) -> list[str]:
+    """Live (not zombie) processes other than this one whose command line names
+    ``path`` (a handle's own directory): this test's qemus and no one else's."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if path in cmdline and not zombie:
+            found.append(f"{pid}: {cmdline[:300]}")
+    return found
+
+
+def libvirt_domains_naming(uri: str, path: str) -> list[str]:
+    """Names of the libvirt domains at ``uri`` whose XML names ``path``."""
+    import libvirt
+    conn = libvirt.open(uri)
+    try:
+        found = []
+        for d in conn.listAllDomains():
+            try:
+                if path in d.XMLDesc(0):
+                    found.append(d.name())
+            except libvirt.libvirtError:
+                pass  # went away meanwhile
+        return found
+    finally:
+        conn.close()
+
+
 def encode_json(v: Any) -> Any:
     """Arguments for :func:`run_binding` (bytes become ``{"__bytes__": hex}``)."""
     if isinstance(v, (bytes, bytearray)):

@@ -39,6 +39,7 @@ from guestfs.backends.base import accept_with_deadline
 from guestfs.backends.libvirt import LibvirtBackend
 from guestfs.client import RPCClient
 from guestfs.testing import appliance_missing, skip_or_fail
+from tests.helpers import libvirt_domains_naming, processes_naming
 
 URI = "qemu:///system"
 BACKEND = f"libvirt:{URI}"
@@ -52,41 +53,6 @@ def virsh_domains() -> set[str]:
     cp = subprocess.run(["virsh", "-q", "-c", URI, "list", "--all", "--name"],
                         capture_output=True, text=True, timeout=60, check=True)
     return {n.strip() for n in cp.stdout.splitlines() if n.strip()}
-
-
-def domains_naming(path: str) -> list[str]:
-    """Domains whose XML names ``path`` (ours, never another engineer's)."""
-    import libvirt
-    conn = libvirt.open(URI)
-    try:
-        found = []
-        for d in conn.listAllDomains():
-            try:
-                if path in d.XMLDesc(0):
-                    found.append(d.name())
-            except libvirt.libvirtError:
-                pass  # went away meanwhile
-        return found
-    finally:
-        conn.close()
-
-
-def processes_naming(path: str) -> list[str]:
-    """Live (not zombie) processes whose command line names ``path``."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-            with open(f"/proc/{pid}/stat") as f:
-                zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
-        except (OSError, IndexError):
-            continue
-        if path in cmdline and not zombie:
-            found.append(f"{pid}: {cmdline[:200]}")
-    return found
 
 
 def wait_until(cond: Any, timeout: float) -> bool:
@@ -142,7 +108,7 @@ class Rig:
         return {
             "dirs": sorted(os.listdir(self.tmpdir)) + self.sockdirs(),
             # Only domains naming our directory: other engineers' run meanwhile.
-            "domains": sorted(domains_naming(root)),
+            "domains": sorted(libvirt_domains_naming(URI, root)),
             "processes": processes_naming(root),
         }
 

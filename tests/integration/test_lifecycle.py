@@ -11,26 +11,9 @@ from typing import Any
 import pytest
 
 import guestfs
+from tests.helpers import processes_naming
 
 pytestmark = pytest.mark.appliance
-
-
-def processes_naming(path: str) -> list[str]:
-    """Command lines of the live processes that name ``path`` (a handle's own
-    temporary directory: its qemu's sockets and overlays are there), so that
-    other qemus on the machine do not count."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue  # gone meanwhile
-        if path in cmdline:
-            found.append(f"{pid}: {cmdline}")
-    return found
 
 
 def test_read_lines(gfs: Any) -> None:

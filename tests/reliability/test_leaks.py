@@ -37,6 +37,7 @@ import pytest
 
 import guestfs
 from guestfs.testing import DaemonVM, appliance_missing, skip_or_fail
+from tests.helpers import libvirt_domains_naming, processes_naming
 from tests.reliability.conftest import env_count, record
 
 pytestmark = [pytest.mark.appliance, pytest.mark.slow]
@@ -50,25 +51,6 @@ LIBVIRT_URI = "qemu:///system"
 REPO = str(Path(__file__).resolve().parents[2])
 
 
-def processes_naming(path: str) -> list[str]:
-    """Live processes whose command line names ``path`` (see
-    tests/integration/test_lifecycle.py): this test's qemus and no one else's."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-            with open(f"/proc/{pid}/stat") as f:
-                zombie = f.read().rsplit(")", 1)[1].split()[0] == "Z"
-        except OSError:
-            continue  # gone meanwhile
-        if path in cmdline and not zombie:
-            found.append(f"{pid}: {cmdline[:300]}")
-    return found
-
-
 def open_fds() -> dict[int, str]:
     """This process's file descriptors and what each is."""
     fds = {}
@@ -78,23 +60,6 @@ def open_fds() -> dict[int, str]:
         except OSError:
             pass  # the descriptor listdir itself used
     return fds
-
-
-def libvirt_domains_naming(path: str) -> list[str]:
-    """libvirt domains whose XML names ``path``."""
-    import libvirt
-    conn = libvirt.open(LIBVIRT_URI)
-    try:
-        found = []
-        for d in conn.listAllDomains():
-            try:
-                if path in d.XMLDesc(0):
-                    found.append(d.name())
-            except libvirt.libvirtError:
-                pass  # went away meanwhile
-        return found
-    finally:
-        conn.close()
 
 
 class LeakRig:
@@ -144,7 +109,8 @@ class LeakRig:
             "dirs": sorted(os.listdir(self.tmpdir)) + sorted(os.listdir(self.sockdir)),
         }
         if self.backend == "libvirt":
-            left["processes"] += [f"libvirt domain {d}" for d in libvirt_domains_naming(str(self.root))]
+            domains = libvirt_domains_naming(LIBVIRT_URI, str(self.root))
+            left["processes"] += [f"libvirt domain {d}" for d in domains]
         return left
 
 
