@@ -4,9 +4,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 VPY := $(VENV)/bin/python
+# rsync, tang, sasl2-bin and selinux-policy-default serve the tests (rsync and tang
+# servers, a SASL libvirtd, a real SELinux policy to relabel a guest with).
 APT_PACKAGES := qemu-system-x86 qemu-utils supermin linux-image-amd64 python3 python3-venv \
 	tar gzip xz-utils zstd kmod libvirt-dev pkg-config gcc python3-dev libfuse3-dev fuse3 \
-	systemd rsync tang sasl2-bin
+	systemd rsync tang sasl2-bin selinux-policy-default
 # The stock libguestfs is a test peer and benchmark baseline only.
 PEER_PACKAGES := libguestfs-tools python3-guestfs
 

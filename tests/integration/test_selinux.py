@@ -2,12 +2,14 @@
 the appliance booted with ``set_selinux(True)``, and relabelling a guest
 tree from its own spec file (selinux_relabel, setfiles).
 
-The spec file is a small hand-written ``file_contexts`` in the guest; the
-labels ``setfiles`` writes are read back as ``security.selinux``
-attributes.  Debian's kernel makes AppArmor the active security module and
-ignores ``selinux=1`` (no SELINUX_BOOTPARAM), so the appliance never runs
-SELinux, as stock's does not: no policy is loaded and ``setfiles`` writes
-the spec file's contexts unvalidated.  Stock's own appliance has no
+The spec file is a small hand-written ``file_contexts`` in the guest, or
+Debian's reference policy (``selinux-policy-default``, installed on the
+host and copied into the guest as its own policy); the labels ``setfiles``
+writes are read back as ``security.selinux`` attributes.  Debian's kernel
+makes AppArmor the active security module and ignores ``selinux=1`` (no
+SELINUX_BOOTPARAM), so the appliance never runs SELinux, as stock's does
+not: no policy is loaded and ``setfiles`` writes the spec file's contexts
+unvalidated.  Stock's own appliance has no
 ``setfiles`` (its ``selinuxrelabel`` group is unavailable here), so the
 relabelling is checked against the labels alone; the rest is compared
 with stock 1.48 step by step.
@@ -15,8 +17,12 @@ with stock 1.48 step by step.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import tarfile
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,6 +117,62 @@ def test_relabel_writes_the_spec_files_contexts(g: Any) -> None:
     assert label(g, "/tmp/nolabel") is None
     assert label(g, "/home/file") is None and label(g, "/") is None
     assert label(g, "/dev") is None and label(g, "/dev/null-ish") is None
+
+
+#: Debian's reference policy as ``selinux-policy-default`` installs it (a test dependency).
+POLICY = "/etc/selinux/default"
+#: A guest tree of the usual kinds of files: (matchpathcon file type, path).
+REAL_TREE = [
+    ("dir", "/etc"), ("file", "/etc/passwd"), ("file", "/etc/shadow"), ("file", "/etc/selinux/config"),
+    ("dir", "/usr/bin"), ("file", "/usr/bin/bash"), ("file", "/usr/bin/ls"), ("file", "/usr/sbin/sshd"),
+    ("lnk_file", "/bin"), ("file", "/usr/lib64/libfoo.so.1"), ("file", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+    ("dir", "/var/log"), ("file", "/var/log/syslog"), ("file", "/var/lib/dpkg/status"),
+    ("dir", "/home/alice"), ("file", "/home/alice/.bashrc"), ("dir", "/root"), ("file", "/tmp/scratch"),
+    ("file", "/boot/vmlinuz"), ("dir", "/srv"), ("file", "/opt/tool"),
+]
+
+
+def _expected_label(fc: str, kind: str, path: str) -> str | None:
+    """The policy's label for ``path`` as libselinux's own matchpathcon gives it
+    (run on the host, on paths of this test, never on guest data)."""
+    out = subprocess.run(["matchpathcon", "-n", "-m", kind, "-f", fc, path], check=True,
+                         capture_output=True, text=True, timeout=60).stdout.strip()
+    return None if out == "<<none>>" else out
+
+
+def test_relabel_with_debians_reference_policy(g: Any, tmp_path: Path) -> None:
+    """A guest relabelled from its own copy of a real policy gets the labels
+    the policy's file contexts give (regexes, file types, <<none>>, the
+    homedir and path-alias files), as libselinux's matchpathcon works them out."""
+    fc = f"{POLICY}/contexts/files/file_contexts"
+    if not os.path.exists(fc):
+        skip_or_fail("Debian's reference policy is not installed (selinux-policy-default)")
+    g.umount_all()
+    g.mkfs("ext4", "/dev/sda")
+    g.mount("/dev/sda", "/")
+    policy_tar = tmp_path / "selinux.tar"
+    with tarfile.open(policy_tar, "w") as t:
+        t.add("/etc/selinux", arcname="selinux")
+    g.mkdir("/etc")
+    g.tar_in(str(policy_tar), "/etc")
+    for kind, path in REAL_TREE:
+        if kind == "dir":
+            g.mkdir_p(path)
+        elif kind == "lnk_file":
+            g.ln_s("usr/bin", path)
+        elif not g.exists(path):
+            g.mkdir_p(os.path.dirname(path))
+            g.touch(path)
+    assert all(label(g, p) is None for _, p in REAL_TREE)
+    g.selinux_relabel(fc, "/")
+    got = {p: label(g, p) for _, p in REAL_TREE}
+    want = {p: _expected_label(fc, kind, p) for kind, p in REAL_TREE}
+    assert got == want
+    # Spot checks that the oracle itself saw the real policy.
+    assert want["/etc/shadow"] == "system_u:object_r:shadow_t:s0"
+    assert want["/usr/lib64/libfoo.so.1"] == "system_u:object_r:lib_t:s0"  # path alias (subs_dist)
+    assert want["/home/alice/.bashrc"] is not None  # homedir contexts
+    assert want["/tmp/scratch"] is None  # <<none>>
 
 
 def test_relabel_below_a_path_and_force(g: Any) -> None:
