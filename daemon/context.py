@@ -55,21 +55,49 @@ def _sysroot_parent_dev() -> int:
     return os.stat(os.path.dirname(SYSROOT) or "/").st_dev
 
 
+#: How many programs the daemon has started and mount(2) calls it has made:
+#: the mount table can only change through one of them.
+_mount_changes = 0
+#: ``(_mount_changes, SYSROOT, answer)`` of the last :func:`is_root_mounted` look.
+_root_mounted: tuple[int, str, bool] | None = None
+
+
+def mounts_may_change() -> None:
+    """Note that the mount table may be about to change (a program is started,
+    the daemon calls mount(2) or umount2(2)): the next
+    :func:`is_root_mounted` looks again."""
+    global _mount_changes
+    _mount_changes += 1
+
+
 def is_root_mounted() -> bool:
     """True when something is mounted on the sysroot.
 
-    Checked on every Pathname argument, so it compares device numbers (one
-    stat call) instead of parsing /proc/self/mounts.
+    Checked on every Pathname argument, so the answer is kept until the
+    mount table may have changed (:func:`mounts_may_change`): in a run of
+    file calls no system call is spent on it.
     """
+    seen = _root_mounted
+    if seen is not None and seen[0] == _mount_changes and seen[1] == SYSROOT:
+        return seen[2]
+    return _look_at_root(_mount_changes, SYSROOT)
+
+
+def _look_at_root(changes: int, sysroot: str) -> bool:
+    """Work out :func:`is_root_mounted`'s answer and keep it for ``changes``."""
+    global _root_mounted
+    answer = True
     try:
-        if os.stat(SYSROOT).st_dev != _sysroot_parent_dev():
-            return True
+        if os.stat(sysroot).st_dev == _sysroot_parent_dev():
+            # Filesystems mounted on mkmountpoint directories below an
+            # unmounted sysroot count too, as in libguestfs (mount_loop
+            # /cd/x.img /sqsh).
+            prefix = sysroot.rstrip("/") + "/"
+            answer = any(mp.startswith(prefix) for _, mp in read_mounts())
     except OSError:
-        return False
-    # Filesystems mounted on mkmountpoint directories below an unmounted
-    # sysroot count too, as in libguestfs (mount_loop /cd/x.img /sqsh).
-    prefix = SYSROOT.rstrip("/") + "/"
-    return any(mp.startswith(prefix) for _, mp in read_mounts())
+        answer = False
+    _root_mounted = (changes, sysroot, answer)
+    return answer
 
 
 def read_mounts() -> list[tuple[str, str]]:

@@ -53,6 +53,7 @@ def _libc() -> Any:
 
 def _bind(src: str, target: str) -> bool:
     """Bind-mount ``src`` on ``target``; False if that failed."""
+    context.mounts_may_change()
     try:
         return bool(_libc().mount(os.fsencode(src), os.fsencode(target), None, MS_BIND, None) == 0)
     except (OSError, AttributeError):  # no usable libc through ctypes: use mount(8)
@@ -61,6 +62,7 @@ def _bind(src: str, target: str) -> bool:
 
 def _unmount(target: str) -> None:
     """Unmount ``target``, lazily if something still keeps it busy."""
+    context.mounts_may_change()
     try:
         lib = _libc()
         if lib.umount2(os.fsencode(target), 0) != 0:

@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, Literal
 
+from .. import context
 from ..errors import DaemonError
 
 #: For ``stdin``: read from /dev/null.
@@ -54,6 +55,7 @@ def run(argv: Sequence[str | bytes], *, input: bytes | None = None, stdin: int |
     """
     if c_locale:
         env = C_ENV if env is None else dict(env, LC_ALL="C", LANG="C")
+    context.mounts_may_change()  # any program may mount or unmount
     try:
         cp = subprocess.run(list(argv), input=input, stdin=stdin, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT if fold else subprocess.PIPE,
@@ -90,6 +92,7 @@ def spawn(argv: Sequence[str], *, stdin: int | None = None, stdout: int | None =
           stderr: int | IO[bytes] | None = None, cwd: str | None = None) -> subprocess.Popen[bytes]:
     """Start a program whose streams the caller drives (uploads into its
     stdin, downloads from its stdout, pipelines); the caller waits for it."""
+    context.mounts_may_change()
     try:
         return subprocess.Popen(list(argv), stdin=stdin, stdout=stdout, stderr=stderr, cwd=cwd)
     except OSError as e:
