@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from guestfs.actions import ACTIONS, Action
-from guestfs.actions.kinds import BtrfsVolume, DeviceNode, GuestPath
+from guestfs.actions.kinds import ArgKind, BtrfsVolume, DeviceNode, GuestPath, RetKind
 from guestfs.actions.unimplemented import NOT_IMPLEMENTED
 from guestfs.protocol import RemoteProtocolError
 from guestfs.protocol.messages import HEADER_SIZE
@@ -133,34 +133,59 @@ class _Side:
 SIDE = _Side()
 
 
-#: Whether an action's arguments need a mounted root (worked out on its first call).
-_NEEDS_ROOT: dict[str, bool] = {}
+#: Per action: the (position, convert) of each argument whose kind converts
+#: at all, and whether the arguments need a mounted root (made on first use).
+_CONVERSIONS: dict[str, tuple[tuple[tuple[int, Callable[[Any, Any], Any]], ...], bool]] = {}
 
 
-def convert_args(act: Action, args: dict[str, Any]) -> list[Any]:
-    """Each argument converted by its kind, in declaration order, then the
-    mounted root checked if a kind needs it.  A refusal names the action's
-    stub as libguestfs's daemon does (``mkdir: mkdir_stub: path must …``)."""
+def _conversion(act: Action) -> tuple[tuple[tuple[int, Callable[[Any, Any], Any]], ...], bool]:
+    c = _CONVERSIONS.get(act.name)
+    if c is None:
+        steps = tuple((i, a.kind.convert) for i, a in enumerate(act.wire_args)
+                      if type(a.kind).convert is not ArgKind.convert)
+        c = _CONVERSIONS[act.name] = (steps, any(a.kind.needs_root for a in act.wire_args))
+    return c
+
+
+def convert_values(act: Action, values: list[Any]) -> list[Any]:
+    """Each argument (``values``: the wire arguments in declaration order)
+    converted by its kind, in order, then the mounted root checked if a kind
+    needs it.  A refusal names the action's stub as libguestfs's daemon does
+    (``mkdir: mkdir_stub: path must …``)."""
+    steps, needs_root = _conversion(act)
+    out = values[:len(act.wire_args)]
     try:
-        out = [a.kind.convert(args[a.name], SIDE) for a in act.wire_args]
-        needs = _NEEDS_ROOT.get(act.name)
-        if needs is None:
-            needs = _NEEDS_ROOT[act.name] = any(a.kind.needs_root for a in act.wire_args)
-        if needs:
+        for i, convert in steps:
+            out[i] = convert(out[i], SIDE)
+        if needs_root:
             need_root()
     except DaemonError as e:
         raise DaemonError(f"{act.name}_stub: {e}", e.errno) from None
     return out
 
 
-def refuse_nul_bytes(act: Action, args: dict[str, Any], opts: dict[str, Any]) -> None:
+def convert_args(act: Action, args: dict[str, Any]) -> list[Any]:
+    """:func:`convert_values` of the arguments given by name."""
+    return convert_values(act, [args[a.name] for a in act.wire_args])
+
+
+def refuse_nul_in(act: Action, named: Iterable[tuple[str, Any]]) -> None:
     """Refuse text arguments holding a NUL byte, which no path, device name
     or program argument can carry (the library refuses them already; this
     guards against other clients)."""
-    for name, v in (*args.items(), *opts.items()):
-        for s in (v if isinstance(v, list) else [v]):
-            if isinstance(s, str) and "\0" in s:
+    for name, v in named:
+        if isinstance(v, str):
+            if "\0" in v:
                 raise DaemonError(f"{act.name}: argument '{name}' contains a NUL byte", "EINVAL")
+        elif isinstance(v, list):
+            for s in v:
+                if isinstance(s, str) and "\0" in s:
+                    raise DaemonError(f"{act.name}: argument '{name}' contains a NUL byte", "EINVAL")
+
+
+def refuse_nul_bytes(act: Action, args: dict[str, Any], opts: dict[str, Any]) -> None:
+    """:func:`refuse_nul_in` of the arguments and set optional arguments by name."""
+    refuse_nul_in(act, (*args.items(), *opts.items()))
 
 
 def canonical_return(act: Action, value: Any) -> Any:
@@ -181,16 +206,18 @@ def lookup(act: Action) -> Impl:
 # The daemon runs under TCG, where every Python-level step of a call costs
 # tens of microseconds: the wire work the registry does per call (the args
 # struct into dicts, the return value through a dict) is worked out once per
-# action here.  The argument policy stays in the functions above
-# (:func:`refuse_nul_bytes`, :func:`lookup`, :func:`convert_args`,
-# :func:`canonical_return`), called in the same order as ever.
+# action here, and kinds that leave a value as it is cost nothing.  The
+# argument policy stays in the functions above (:func:`refuse_nul_in`,
+# :func:`lookup`, :func:`convert_values`, then the return kind's
+# ``canonical`` as in :func:`canonical_return`), called in the same order.
 
 
 class CallPlan:
     """What the daemon needs to decode one action's calls and encode its
     replies, derived once."""
 
-    __slots__ = ("act", "name", "bad_bits", "codec", "tail", "wire_names", "opt_bits", "ret_codec")
+    __slots__ = ("act", "name", "bad_bits", "codec", "tail", "arg_names", "opt_bits", "ret_codec",
+                 "canonical", "to_wire")
 
     def __init__(self, act: Action) -> None:
         self.act = act
@@ -200,10 +227,16 @@ class CallPlan:
         self.tail = len(act.optargs)
         names = self.codec.names if self.codec is not None else []
         index = {n: i for i, n in enumerate(names)}
-        self.wire_names = [a.name for a in act.wire_args]
+        #: The arguments come first among the fields, the optional ones after.
+        self.arg_names = [a.name for a in act.wire_args]
         #: (bit, field index, name) of each optional argument.
         self.opt_bits = [(o.bit, index[o.name], o.name) for o in act.optargs]
         self.ret_codec = act.ret_codec
+        # The return kind's steps, only where the kind does something
+        # (:func:`canonical_return`, then the wire form).
+        ret = type(act.ret)
+        self.canonical = act.ret.canonical if ret.canonical is not RetKind.canonical else None
+        self.to_wire = act.ret.to_wire if ret.to_wire is not RetKind.to_wire else None
 
     def arguments(self, body: bytes, bitmask: int) -> tuple[Impl, list[Any], dict[str, Any]]:
         """Decode a call's arguments from its body (what ``Action.decode_args``
@@ -218,29 +251,32 @@ class CallPlan:
                 f"{self.name}: unknown option in optional arguments bitmask {bitmask:#x}")
         codec = self.codec
         opts: dict[str, Any] = {}
+        act = self.act
         if codec is None:
             if len(body) > HEADER_SIZE:
                 raise RemoteProtocolError(f"{self.name}: unexpected arguments")
-            args: dict[str, Any] = {}
-        else:
-            values = codec.decode_values(body, HEADER_SIZE, self.tail)
-            args = dict(zip(self.wire_names, values))
-            if bitmask:
-                for bit, i, name in self.opt_bits:
-                    if bitmask >> bit & 1:
-                        opts[name] = values[i]
-        act = self.act
-        refuse_nul_bytes(act, args, opts)
+            return lookup(act), [], opts
+        values = codec.decode_values(body, HEADER_SIZE, self.tail)
+        if bitmask:
+            for bit, i, name in self.opt_bits:
+                if bitmask >> bit & 1:
+                    opts[name] = values[i]
+        refuse_nul_in(act, zip(self.arg_names, values))
+        if opts:
+            refuse_nul_in(act, opts.items())
         fn = lookup(act)
-        return fn, convert_args(act, args), opts
+        return fn, convert_values(act, values), opts
 
     def reply(self, value: Any) -> bytes:
         """The encoded return value (device names in the callers' form)."""
         codec = self.ret_codec
         if codec is None:
             return b""
-        act = self.act
-        return codec.encode_values((act.ret.to_wire(canonical_return(act, value)),))
+        if self.canonical is not None:
+            value = self.canonical(value, SIDE)
+        if self.to_wire is not None:
+            value = self.to_wire(value)
+        return codec.encode_values((value,))
 
 
 _PLANS: dict[int, CallPlan] = {}
