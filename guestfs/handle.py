@@ -72,7 +72,7 @@ class GuestFS(ActionMethods):
         self._python_return_dict = bool(python_return_dict)
         self._close_on_exit = bool(close_on_exit)
         self._closed = False
-        self._settings: dict[str, Any] = initial_values(environment)
+        self._settings: dict[str, Any] = initial_values(os.environ if environment else None)
         self._settings["program"] = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
         self._state = State.CONFIG
         self._drives = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,16 +96,17 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
 )}
 
 
-def initial_values(environment: bool) -> dict[str, Any]:
-    """Default values, overridden by the environment when ``environment``."""
+def initial_values(environment: Mapping[str, str] | None) -> dict[str, Any]:
+    """Default values, overridden by ``environment``'s variables when given
+    (``os.environ``, or a list ``parse_environment_list`` was passed)."""
     vals = {}
     for s in SETTINGS.values():
         if s.alias_of:
             continue
         v = s.default
-        if environment:
+        if environment is not None:
             for var in s.env:
-                raw = os.environ.get(var)
+                raw = environment.get(var)
                 if raw is not None and (raw != "" or s.parse is None):
                     try:
                         v = s.parse(raw) if s.parse else raw

@@ -4,6 +4,7 @@ the handle's configuration calls (backend settings, state queries)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..actions import ACTIONS
@@ -108,7 +109,7 @@ def _clear_backend_setting(g: GuestFS, name: str) -> int:
 
 
 def _parse_environment(g: GuestFS) -> None:
-    _apply_env(g, dict(os.environ))
+    _apply_env(g, os.environ)
 
 
 def _parse_environment_list(g: GuestFS, environment: list[str]) -> None:
@@ -119,16 +120,11 @@ def _parse_environment_list(g: GuestFS, environment: list[str]) -> None:
     _apply_env(g, env)
 
 
-def _apply_env(g: GuestFS, env: dict[str, str]) -> None:
-    saved = os.environ.copy()
-    try:
-        os.environ.clear()
-        os.environ.update(env)
-        fresh = initial_values(True)
-        defaults = initial_values(False)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+def _apply_env(g: GuestFS, env: Mapping[str, str]) -> None:
+    """Take the settings ``env``'s variables give (the ones it leaves at
+    their defaults keep the handle's values)."""
+    fresh = initial_values(env)
+    defaults = initial_values(None)
     for k, v in fresh.items():
         if v != defaults[k]:
             g._settings[k] = v

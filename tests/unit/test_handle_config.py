@@ -172,6 +172,16 @@ def test_parse_environment_list(g: guestfs.GuestFS) -> None:
     assert (g.get_memsize(), g.get_verbose(), g.get_backend_settings()) == (2048, 1, ["a", "b=c"])
 
 
+def test_parse_environment_list_takes_names_no_environment_could_hold(g: guestfs.GuestFS) -> None:
+    # Found by the argument fuzzer: an empty name made
+    # the handle's temporary swap of os.environ raise OSError. The list is
+    # read as it is, as stock reads it, and the process environment is untouched.
+    before = dict(os.environ)
+    g.parse_environment_list(["", "=x", "==", "LIBGUESTFS_MEMSIZE=777", "LIBGUESTFS_DEBUG=1"])
+    assert (g.get_memsize(), g.get_verbose()) == (777, 1)
+    assert dict(os.environ) == before
+
+
 def test_parse_environment(g: guestfs.GuestFS, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBGUESTFS_HV", "/usr/bin/env")
     assert g.get_hv() != "/usr/bin/env"
