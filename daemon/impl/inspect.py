@@ -69,10 +69,10 @@ _Found = tuple[str, str, "fsroles.Facts | _OS"]
 
 def _os_of(facts: fsroles.Facts) -> _OS:
     """A root's facts as the getters answer them (``unknown`` and 0 for what
-    nothing said)."""
+    nothing said; an empty product name, as an empty SuSE-release gives, stays)."""
     major, minor = facts.version or (0, 0)
     return _OS(type=facts.type or "unknown", distro=facts.distro or "unknown",
-               product_name=facts.product_name or "unknown",
+               product_name="unknown" if facts.product_name is None else facts.product_name,
                product_variant=facts.product_variant or "unknown", major=major, minor=minor,
                arch=facts.arch or "unknown", hostname=facts.hostname or "unknown",
                package_format=facts.package_format or "unknown",

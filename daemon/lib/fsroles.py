@@ -13,12 +13,12 @@ by the caller) or the DOS checks that follow it can still tell.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 
 from . import linuxrelease
 from .elf import elf_arch
+from .guestroot import open_regular
 
 #: Programs whose ELF header tells the guest's architecture.
 ARCH_PROBES = ("/usr/bin/ls", "/bin/ls", "/usr/bin/bash", "/bin/bash", "/bin/echo", "/bin/rm",
@@ -30,15 +30,15 @@ PACKAGES: dict[str, tuple[str, str | None]] = {
     "kalilinux": ("deb", "apt"),
     "fedora": ("rpm", None), "rhel": ("rpm", None), "centos": ("rpm", None),
     "rocky": ("rpm", None), "oraclelinux": ("rpm", None), "scientificlinux": ("rpm", None),
+    "redhat-based": ("rpm", None), "neokylin": ("rpm", "dnf"),
     "opensuse": ("rpm", "zypper"), "sles": ("rpm", "zypper"), "mageia": ("rpm", "urpmi"),
     "mandriva": ("rpm", "urpmi"), "openmandriva": ("rpm", "dnf"), "altlinux": ("rpm", "apt"),
-    "meego": ("rpm", "unknown"), "pldlinux": ("rpm", "poldek"),
-    "archlinux": ("pacman", "pacman"), "frugalware": ("pacman", "pacman-g2"),
-    "gentoo": ("ebuild", "portage"), "pardus": ("pisi", "pisi"),
+    "meego": ("rpm", "yum"),
+    "archlinux": ("pacman", "pacman"), "gentoo": ("ebuild", "portage"), "pardus": ("pisi", "pisi"),
     "alpinelinux": ("apk", "apk"), "voidlinux": ("xbps", "xbps"),
 }
-_NETBSD = re.compile(r"^NetBSD (\d+)\.(\d+)")
-_MINIX = re.compile(r"^(\d+)\.(\d+)")
+_NETBSD = r"^NetBSD (\d+)\.(\d+)"
+_MINIX = r"^(\d+)\.(\d+)"
 
 
 class GuestTree:
@@ -128,13 +128,21 @@ class GuestTree:
         real = self._nocase(path)
         return real is not None and os.path.isfile(real) and not os.path.islink(real)
 
-    def read(self, path: str, limit: int = 1 << 20) -> str | None:
-        """A small text file (symbolic links followed), or None."""
+    def _open_regular(self, path: str) -> int | None:
+        """A descriptor on ``path`` if it is a regular file, else None."""
         real = self.resolve(path)
-        if real is None:
+        try:
+            return None if real is None else open_regular(real)
+        except OSError:
+            return None
+
+    def read(self, path: str, limit: int = 1 << 20) -> str | None:
+        """A small regular text file (symbolic links followed), or None."""
+        fd = self._open_regular(path)
+        if fd is None:
             return None
         try:
-            with open(real, "rb") as f:
+            with os.fdopen(fd, "rb") as f:
                 return f.read(limit).decode("utf-8", "replace")
         except OSError:
             return None
@@ -142,9 +150,11 @@ class GuestTree:
     def arch(self) -> str | None:
         """The architecture of the guest's programs, from an ELF header."""
         for probe in ARCH_PROBES:
-            real = self.resolve(probe)
+            fd = self._open_regular(probe)
+            if fd is None:
+                continue
             try:
-                with open(real or "", "rb") as f:
+                with os.fdopen(fd, "rb") as f:
                     head = f.read(20)
             except OSError:
                 continue
@@ -189,34 +199,14 @@ class Facts:
 NOTHING = Facts(role="nothing")
 
 
-def _release(facts: Facts, rel: linuxrelease.Release) -> None:
-    """Take a release file's answers (its ``unknown``s and zeros say nothing)."""
-    if rel.distro != "unknown":
-        facts.distro = rel.distro
-    if rel.product_name != "unknown":
-        facts.product_name = rel.product_name
-    if rel.product_variant != "unknown":
-        facts.product_variant = rel.product_variant
-    if (rel.major, rel.minor) != (0, 0) or rel.distro == "voidlinux":
-        facts.version = (rel.major, rel.minor)
-
-
-def _generic(tree: GuestTree, facts: Facts, path: str, pattern: re.Pattern[str] | None = None) -> None:
-    """A release file whose first line is the product name; the version from
-    ``pattern`` when given (nothing when it does not match), else the first N.M."""
-    text = tree.read(path) if tree.is_file(path, follow=True) else None
-    if not text:
-        return
-    line = linuxrelease.first_line(text)
-    if not line:
-        return
-    facts.product_name = line
-    if pattern is None:
-        version = linuxrelease.parse_version(line)
-        if version is not None:
-            facts.version = version
-    elif (m := pattern.match(line)) is not None:
-        facts.version = (int(m.group(1)), int(m.group(2)))
+def _generic(tree: GuestTree, facts: Facts, path: str, distro: str | None,
+             pattern: str | None = None) -> None:
+    """A release file whose first line is the product name (and holds the
+    version): linuxrelease's generic check, on a root that is not Linux."""
+    text = tree.read(path)
+    if text is not None:
+        linuxrelease.generic(distro or "unknown", pattern)(text, facts, tree)
+        facts.distro = distro
 
 
 def hostname_linux(tree: GuestTree) -> str | None:
@@ -249,7 +239,7 @@ def hostname_bsd(tree: GuestTree) -> str | None:
 
 def _linux_root(tree: GuestTree) -> Facts:
     facts = Facts(role="root", type="linux", reads_fstab=True)
-    _release(facts, linuxrelease.detect(tree.read))
+    linuxrelease.detect(tree, facts)
     facts.arch = tree.arch()
     facts.hostname = hostname_linux(tree)
     return facts
@@ -259,23 +249,20 @@ def _usr(tree: GuestTree, distro: str | None) -> Facts:
     """A separate /usr: its os-release (lib/os-release), else for CoreOS the
     lsb-release under share/coreos, and the architecture of its programs."""
     facts = Facts(role="usr", type="linux", distro=distro)
-    if tree.is_file("/lib/os-release", follow=True):
-        rel = linuxrelease.parse_os_release(tree.read("/lib/os-release") or "")
-        if rel is not None:
-            _release(facts, rel)
-    elif distro == "coreos" and tree.is_file("/share/coreos/lsb-release", follow=True):
-        rel = linuxrelease.parse_lsb_release(tree.read("/share/coreos/lsb-release") or "")
-        if rel is not None:
-            _release(facts, rel)
+    text = tree.read("/lib/os-release")
+    if text is not None:
+        linuxrelease.os_release(text, facts)
+    elif distro == "coreos" and (text := tree.read("/share/coreos/lsb-release")) is not None:
+        linuxrelease.lsb_release(text, facts)
     facts.arch = tree.arch()
     if distro == "coreos":
         facts.mountpoint = "/usr"
     return facts
 
 
-def _bsd(tree: GuestTree, kind: str, release: str, pattern: re.Pattern[str] | None) -> Facts:
+def _bsd(tree: GuestTree, kind: str, release: str, pattern: str | None) -> Facts:
     facts = Facts(role="root", type=kind, distro=kind, reads_fstab=True)
-    _generic(tree, facts, release, pattern)
+    _generic(tree, facts, release, kind, pattern)
     facts.arch = tree.arch()
     facts.hostname = hostname_bsd(tree)
     return facts
@@ -323,21 +310,13 @@ def _classify(tree: GuestTree) -> Facts | None:
         return _bsd(tree, "freebsd", "/etc/motd", None)
     if f("/hurd/console") and f("/hurd/hello") and f("/hurd/null"):
         facts = Facts(role="root", type="hurd", reads_fstab=True)
-        for path, parse in (("/etc/os-release", linuxrelease.parse_os_release),
-                            ("/etc/debian_version", None)):
-            text = tree.read(path) if f(path, follow=True) else None
-            if text is None:
-                continue
-            rel = parse(text) if parse else linuxrelease.parse_generic(text, "debian")
-            if rel is not None:
-                _release(facts, rel)
-                break
+        linuxrelease.detect(tree, facts, linuxrelease.HURD)
         facts.arch = tree.arch()
         facts.hostname = hostname_linux(tree)
         return facts
     if unixlike and f("/service/vm") and f("/etc/fstab") and f("/etc/version"):
         facts = Facts(role="root", type="minix")
-        _generic(tree, facts, "/etc/version", _MINIX)
+        _generic(tree, facts, "/etc/version", None, _MINIX)
         facts.arch = tree.arch()
         text = tree.read("/etc/hostname.file")
         facts.hostname = linuxrelease.first_line(text) or None if text else None

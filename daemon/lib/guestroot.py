@@ -92,6 +92,19 @@ def open_guest(path: str, flags: int, mode: int = 0o666) -> int:
         return os.open(path, flags | os.O_CLOEXEC | os.O_NOCTTY, mode)
 
 
+def open_regular(path: str) -> int:
+    """A read-only descriptor on ``path`` if it is a regular file: a FIFO or
+    device a guest put where a file should be is never read (it could block).
+
+    :raises OSError: no such file, or EINVAL when it is not a regular file.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(22, "not a regular file", path)
+    return fd
+
+
 def write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
     """os.write until everything is written."""
     view = memoryview(data)

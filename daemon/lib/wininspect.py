@@ -29,6 +29,7 @@ from .. import context
 from ..errors import DaemonError
 from . import blockdev, debmodules, parttable
 from .filearch import UnknownArch, file_arch
+from .guestroot import open_regular
 
 #: Names of the system root directory, in the order they are tried.
 SYSTEMROOTS = ("windows", "winnt", "win32", "win", "reactos")
@@ -311,7 +312,7 @@ def _arch(top: str, systemroot: str) -> str:
     none fails inspection, as in stock)."""
     cmd = lookup_nocase(top, systemroot + "/system32/cmd.exe") or systemroot + "/system32/cmd.exe"
     try:
-        with open(top + cmd, "rb") as f:
+        with os.fdopen(open_regular(top + cmd), "rb") as f:
             return file_arch([f.read(ARCH_HEAD)])
     except OSError as e:
         raise DaemonError.from_oserror(e, cmd) from None

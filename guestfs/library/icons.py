@@ -49,7 +49,7 @@ LOGOS: dict[str, list[Candidate]] = {
     "ubuntu": [("/usr/share/icons/gnome/24x24/places/ubuntu-logo.png", 2048),
                ("/usr/share/help/C/ubuntu-help/figures/ubuntu-logo.png", 2048)],
     "mageia": [("/usr/share/icons/mageia.png", 10240)],
-    "opensuse": _SUSE, "sles": _SUSE, "suse-based": _SUSE,
+    "opensuse": _SUSE, "sles": _SUSE,
     "altlinux": [("/usr/share/icons/hicolor/48x48/apps/altlinux.png", 20480)],
     "gentoo": [("/usr/share/icons/gentoo/48x48/gentoo.png", 10240)],
     "openmandriva": [("/usr/share/icons/large/mandriva.png", 10240),

@@ -163,7 +163,10 @@ APK_INSTALLED = "/lib/apk/db/installed"
 
 def _bounded_read(g: GuestFS, path: str) -> str:
     """A guest file's text, refused past :data:`MAX_PACKAGE_DB` bytes (the
-    guest's database is not trusted), with stock's words."""
+    guest's database is not trusted), with stock's words; anything but a
+    regular file (a FIFO would block the read) is refused."""
+    if not g.is_file(path, followsymlinks=True) and g.exists(path):
+        raise RuntimeError(f"{path}: not a regular file")
     size = g.filesize(path)
     if size > MAX_PACKAGE_DB:
         raise RuntimeError(f"size of {path} is unreasonably large ({size} bytes)")

@@ -143,3 +143,15 @@ def test_package_management(tmp_path: Path, distro: str, version: tuple[int, int
     facts = fsroles.Facts(role="root", distro=distro, version=version)
     fsroles._packages(tree, facts)
     assert (facts.package_format, facts.package_management) == want
+
+
+def test_a_named_pipe_at_a_release_file_is_not_read(tmp_path: Path) -> None:
+    # Reading a FIFO would block the daemon until a writer came: it is
+    # passed over as stock passes over anything but a regular file.
+    tree = make(tmp_path, {"/bin": None, "/etc/fstab": b"", "/etc/debian_version": b"11.7\n"})
+    os.mkfifo(tmp_path / "etc/os-release")
+    os.mkfifo(tmp_path / "bin/ls")
+    assert tree.read("/etc/os-release") is None
+    f = fsroles.classify(tree)
+    assert f is not None and (f.distro, f.product_name, f.version, f.arch) == (
+        "debian", "11.7", (11, 7), None)

@@ -11,9 +11,6 @@ VM), once for the module.  The expected answers are stock libguestfs
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,21 +19,19 @@ import pytest
 
 import guestfs
 from guestfs.testing import appliance_missing, skip_or_fail
+from tests.hostimages import Tree, build_image
 from tests.stock_script import Step, assert_same_outcomes, run_script_on, run_script_on_stock
 
 pytestmark = pytest.mark.appliance
 
-MIB = 1 << 20
 PART_MIB = 24
-#: A symbolic link in a tree: its target.
-Link = tuple[str]
 
 
 def _osr(**values: str) -> bytes:
     return "".join(f'{k}="{v}"\n' for k, v in values.items()).encode()
 
 
-def _parts() -> list[tuple[str, dict[str, bytes | Link | None]]]:
+def _parts() -> list[tuple[str, Tree]]:
     """(filesystem type, tree) per partition; None makes a directory."""
     elf = Path("/bin/ls").read_bytes()
     return [
@@ -73,50 +68,11 @@ def _parts() -> list[tuple[str, dict[str, bytes | Link | None]]]:
     ]
 
 
-def _write_tree(root: Path, files: dict[str, bytes | Link | None]) -> None:
-    for path, content in files.items():
-        p = root / path.lstrip("/")
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            p.mkdir(exist_ok=True)
-        elif isinstance(content, tuple):
-            os.symlink(content[0], p)
-        else:
-            p.write_bytes(content)
-
-
-def build_image(out: Path, work: Path) -> None:
-    """The GPT disk: one filesystem per partition, filled on the host."""
-    for tool in ("sgdisk", "mkfs.ext4", "mkfs.fat", "mcopy", "mmd"):
-        if shutil.which(tool) is None:
-            skip_or_fail(f"{tool} is needed to build the image (gdisk, e2fsprogs, dosfstools, mtools)")
-    parts = _parts()
-    with open(out, "wb") as f:
-        f.truncate((len(parts) * PART_MIB + 4) * MIB)
-    subprocess.run(["sgdisk", *[f"-n{i + 1}:0:+{PART_MIB}M" for i in range(len(parts))], str(out)],
-                   check=True, capture_output=True)
-    for i, (fstype, files) in enumerate(parts):
-        offset = (2048 + i * PART_MIB * 2048) * 512
-        tree = work / f"p{i + 1}"
-        tree.mkdir()
-        _write_tree(tree, files)
-        if fstype != "vfat":
-            subprocess.run([f"mkfs.{fstype}", "-q", "-F", "-d", str(tree), "-E", f"offset={offset}",
-                            str(out), f"{PART_MIB * 1024}k"], check=True, capture_output=True)
-            continue
-        subprocess.run(["mkfs.fat", "-F", "16", f"--offset={offset // 512}", str(out),
-                        str(PART_MIB * 1024)], check=True, capture_output=True)
-        for p in sorted(tree.rglob("*")):
-            dest, spec = f"::/{p.relative_to(tree)}", f"{out}@@{offset}"
-            cmd = ["mmd", "-i", spec, dest] if p.is_dir() else ["mcopy", "-i", spec, str(p), dest]
-            subprocess.run(cmd, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("roles")
     out = work / "roles.img"
-    build_image(out, work)
+    build_image(out, work, _parts(), PART_MIB)
     return out
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 
 from guestfs.library.inspection import (
+    MAX_PACKAGE_DB,
+    _bounded_read,
     parse_apk_installed,
     parse_pacman_desc,
     split_apk_version,
@@ -109,3 +111,36 @@ def test_apk_installed() -> None:
 def test_apk_last_stanza_needs_a_blank_line() -> None:
     assert [a["app2_name"] for a in parse_apk_installed(INSTALLED + "\n")] == ["musl", "plain", "last"]
     assert parse_apk_installed("") == [] and parse_apk_installed("junk\n\n:\n\n") == []
+
+
+class _Guest:
+    """A handle's file calls on one guest file: regular or a FIFO, of a size."""
+
+    def __init__(self, regular: bool, size: int) -> None:
+        self.regular, self.size, self.reads = regular, size, 0
+
+    def is_file(self, path: str, followsymlinks: bool = False) -> bool:
+        return self.regular
+
+    def exists(self, path: str) -> bool:
+        return True
+
+    def filesize(self, path: str) -> int:
+        return self.size
+
+    def read_file(self, path: str) -> bytes:
+        self.reads += 1
+        return b"P:x\n"
+
+
+def test_package_database_reads_are_bounded_and_regular_only() -> None:
+    g = _Guest(True, 4)
+    assert _bounded_read(g, "/lib/apk/db/installed") == "P:x\n"  # type: ignore[arg-type]
+    # A FIFO (size 0) would block the read in the appliance: it is refused unread.
+    fifo = _Guest(False, 0)
+    with pytest.raises(RuntimeError, match="/lib/apk/db/installed: not a regular file"):
+        _bounded_read(fifo, "/lib/apk/db/installed")  # type: ignore[arg-type]
+    huge = _Guest(True, MAX_PACKAGE_DB + 1)
+    with pytest.raises(RuntimeError, match="unreasonably large"):
+        _bounded_read(huge, "/var/lib/dpkg/status")  # type: ignore[arg-type]
+    assert (fifo.reads, huge.reads) == (0, 0)
