@@ -7,9 +7,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from guestfs.testing import skip_or_fail
+import guestfs
+from guestfs.testing import appliance_missing, skip_or_fail
+from tests.stock_script import Step, assert_same_outcomes, run_script_on, run_script_on_stock
 
 MIB = 1 << 20
 #: A symbolic link in a tree: its target.
@@ -64,3 +68,26 @@ def build_image(out: Path, work: Path, parts: list[tuple[str, Tree]], part_mib: 
             dest, spec = f"::/{p.relative_to(tree)}", f"{out}@@{offset}"
             cmd = ["mmd", "-i", spec, dest] if p.is_dir() else ["mcopy", "-i", spec, str(p), dest]
             subprocess.run(cmd, check=True, capture_output=True)
+
+
+def launched_readonly(image: Path) -> Iterator[Any]:
+    """A handle (python_return_dict) launched on ``image`` read-only, for a
+    module fixture; skipped (or failed in CI) without an appliance."""
+    why = appliance_missing()
+    if why:
+        skip_or_fail(why)
+    h = guestfs.GuestFS(python_return_dict=True)
+    h.add_drive_opts(str(image), format="raw", readonly=True)
+    h.launch()
+    yield h
+    h.close()
+
+
+def assert_stock_agrees(g: Any, image: Path, script: list[Step]) -> None:
+    """Run ``script`` on ``g`` and on stock 1.48 launched on ``image`` read-only;
+    every step's outcome must be the same."""
+    ours = run_script_on(g, script)
+    setup: list[Step] = [("add_drive_opts", [str(image)], {"format": "raw", "readonly": True}),
+                         ("launch", [], {})]
+    stock = run_script_on_stock(setup, script, timeout=600)
+    assert_same_outcomes(script, ours, stock)

@@ -17,10 +17,8 @@ from typing import Any
 
 import pytest
 
-import guestfs
-from guestfs.testing import appliance_missing, skip_or_fail
-from tests.hostimages import Tree, build_image
-from tests.stock_script import Step, assert_same_outcomes, run_script_on, run_script_on_stock
+from tests.hostimages import Tree, assert_stock_agrees, build_image, launched_readonly
+from tests.stock_script import Step
 
 pytestmark = pytest.mark.appliance
 
@@ -78,14 +76,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def g(image: Path) -> Iterator[Any]:
-    why = appliance_missing()
-    if why:
-        skip_or_fail(why)
-    h = guestfs.GuestFS(python_return_dict=True)
-    h.add_drive_opts(str(image), format="raw", readonly=True)
-    h.launch()
-    yield h
-    h.close()
+    yield from launched_readonly(image)
 
 
 GETTERS = ("type", "distro", "product_name", "major_version", "minor_version", "arch", "hostname",
@@ -145,9 +136,4 @@ def _script() -> list[Step]:
 @pytest.mark.stock
 @pytest.mark.conformance
 def test_agrees_with_stock(g: Any, image: Path) -> None:
-    script = _script()
-    ours = run_script_on(g, script)
-    setup: list[Step] = [("add_drive_opts", [str(image)], {"format": "raw", "readonly": True}),
-                         ("launch", [], {})]
-    stock = run_script_on_stock(setup, script, timeout=600)
-    assert_same_outcomes(script, ours, stock)
+    assert_stock_agrees(g, image, _script())
