@@ -77,7 +77,23 @@ def libvirt_message(e: BaseException) -> str:
     return str(msg or e)
 
 
-def open_connection(uri: str | None, auth: LibvirtAuth | None = None) -> Any:
+def _codes(e: BaseException) -> tuple[int, int, int]:
+    """A ``libvirtError``'s error code, error domain and int1 (0 when unset)."""
+    def get(name: str) -> int:
+        value = getattr(e, name, lambda: None)()
+        return value if isinstance(value, int) else 0
+    return get("get_error_code"), get("get_error_domain"), get("get_int1")
+
+
+def libvirt_error(what: str, e: BaseException) -> str:
+    """``what`` failed, in stock's words: libvirt's message, then its error
+    code and int1 in brackets (``…: No such file or directory [code=38 int1=2]``)."""
+    code, _, int1 = _codes(e)
+    return f"{what}: {libvirt_message(e)} [code={code} int1={int1}]"
+
+
+def open_connection(uri: str | None, auth: LibvirtAuth | None = None,
+                    for_domain: bool = False) -> Any:
     """Connect to libvirt at ``uri`` (None: libvirt's default URI).
 
     With the handle's ``auth`` state the connection is opened with
@@ -85,7 +101,8 @@ def open_connection(uri: str | None, auth: LibvirtAuth | None = None) -> Any:
     the ``libvirt_auth`` event; with none declared, on the terminal as
     stock's default (see ``_libvirt_auth.terminal_callback``).
 
-    :raises GuestFSError: with libvirt's message, e.g. for an unreachable host.
+    :raises GuestFSError: with libvirt's message, e.g. for an unreachable host,
+        worded as stock words it for a launch or (``for_domain``) for ``add_domain``.
     """
     libvirt = import_libvirt()
     auth_args = auth.open_args(uri) if auth is not None else None
@@ -97,8 +114,12 @@ def open_connection(uri: str | None, auth: LibvirtAuth | None = None) -> Any:
         from ._libvirt_auth import take_interrupt
         if take_interrupt():  # ^C at the terminal prompts
             raise KeyboardInterrupt from None
-        raise GuestFSError(f"could not connect to libvirt (URI = {uri or 'default'}): "
-                           f"{libvirt_message(e)}") from None
+        if for_domain:
+            code, domain, _ = _codes(e)
+            raise GuestFSError(f"could not connect to libvirt (code {code}, domain {domain}): "
+                               f"{libvirt_message(e)}") from None
+        raise GuestFSError(libvirt_error(f"could not connect to libvirt (URI = {uri or 'default'})",
+                                         e)) from None
 
 
 def security_models(conn: Any) -> list[str]:
@@ -354,8 +375,10 @@ class LibvirtBackend(Backend):
             self.dom = self.conn.createXML(self.xml, libvirt.VIR_DOMAIN_START_AUTODESTROY)
             self.dom_id = self.dom.ID()
         except libvirt.libvirtError as e:
-            raise GuestFSError("could not create the appliance through libvirt "
-                               f"(URI = {self.uri or 'default'}): {libvirt_message(e)}") from None
+            raise GuestFSError(libvirt_error(
+                "could not create the appliance through libvirt (URI = "
+                f"{self.uri or 'default'}; LIBGUESTFS_BACKEND=direct runs qemu without libvirt)",
+                e)) from None
         self.qemu_pid = self._pidfile_pid()
         try:
             conn = accept_with_deadline(self.console_lsock, self, CONSOLE_TIMEOUT)

@@ -45,7 +45,7 @@ def add_domain(g: GuestFS, dom: str, libvirturi: str | None = None, readonly: bo
                discard: str | None = None, copyonread: bool = False) -> int:
     """Look up the guest ``dom`` (by name, or UUID with ``allowuuid``) and add its disks."""
     libvirt = import_libvirt()
-    conn = open_connection(libvirturi, auth_of(g))
+    conn = open_connection(libvirturi, auth_of(g), for_domain=True)
     try:
         domain = None
         # Only a string shaped like a UUID is looked up as one: libvirt-python

@@ -543,10 +543,6 @@ ATTEMPTS = [
     (["username"], {}),  # no SASL mechanism works with these: no event
 ]
 
-#: Stock names libvirt's error code and domain where we name the URI.
-_CONNECT = re.compile(r"^could not connect to libvirt \((?:URI = [^)]*|code \d+, domain \d+)\): ")
-
-
 def run_probe(python: str, uri: str, pythonpath: str | None) -> list[dict[str, Any]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIBGUESTFS_")
            and k != "PYTHONPATH"}
@@ -556,9 +552,6 @@ def run_probe(python: str, uri: str, pythonpath: str | None) -> list[dict[str, A
                         env=env, cwd="/", timeout=120, stdin=subprocess.DEVNULL)
     assert cp.returncode == 0, cp.stderr.decode(errors="replace")
     out: list[dict[str, Any]] = json.loads(cp.stdout)
-    for rec in out:
-        if rec["result"][0] == "error":
-            rec["result"][1] = _CONNECT.sub("could not connect to libvirt: ", rec["result"][1])
     return out
 
 

@@ -216,7 +216,8 @@ def test_unreachable_uri_fails_cleanly(tmp_path: Any) -> None:
         g.set_backend("libvirt:qemu+ssh://nohost.invalid/system")
         g.add_drive_scratch(1024 * 1024)
         with pytest.raises(RuntimeError, match=r"could not connect to libvirt \(URI = "
-                           r"qemu\+ssh://nohost\.invalid/system\): .*nohost\.invalid"):
+                           r"qemu\+ssh://nohost\.invalid/system\): .*nohost\.invalid.* "
+                           r"\[code=\d+ int1=-?\d+\]$"):
             g.launch()
         assert not [p for p in os.listdir(g._tmpdir) if p.startswith("run")]
         assert g.is_config()
@@ -249,3 +250,25 @@ def test_qemu_failure_is_reported_and_cleaned_up(tmp_path: Any) -> None:
         g.close()
     assert domain_names() <= before
     assert sorted(os.listdir(tmp_path)) == ["appliance"]
+
+
+def test_connection_errors_are_worded_as_stocks(tmp_path: Any) -> None:
+    # libvirt's test driver fails on a missing file with no daemon; stock 1.48
+    # names the URI and appends code and int1 at launch, and names code and
+    # domain in add_domain (both strings recorded from stock on this URI).
+    uri = "test:///nonexistent/file.xml"
+    msg = "XML error: failed to parse xml document '/nonexistent/file.xml'"
+    g = guestfs.GuestFS(python_return_dict=True)
+    try:
+        with pytest.raises(RuntimeError) as e:
+            g.add_domain("x", libvirturi=uri, readonly=True)
+        assert str(e.value) == f"could not connect to libvirt (code 27, domain 12): {msg}"
+        g.set_backend(f"libvirt:{uri}")
+        g.set_tmpdir(str(tmp_path))
+        g.add_drive_opts("/dev/null", format="raw", readonly=True)
+        with pytest.raises(RuntimeError) as e:
+            g.launch()
+        assert str(e.value) == f"could not connect to libvirt (URI = {uri}): {msg} [code=27 int1=-1]"
+        assert g.is_config()
+    finally:
+        g.close()
