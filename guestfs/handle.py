@@ -31,7 +31,7 @@ from .events import (
 )
 from .library import LIBRARY_IMPLS
 from .library import load as _load_library
-from .settings import initial_values
+from .settings import default_values, read_environment
 from .state import NOT_LAUNCHED, State, require
 
 if TYPE_CHECKING:
@@ -72,7 +72,12 @@ class GuestFS(ActionMethods):
         self._python_return_dict = bool(python_return_dict)
         self._close_on_exit = bool(close_on_exit)
         self._closed = False
-        self._settings: dict[str, Any] = initial_values(os.environ if environment else None)
+        self._settings: dict[str, Any] = default_values()
+        if environment:
+            try:
+                read_environment(os.environ, self._settings)
+            except ValueError as e:  # the handle is still made, as stock's is
+                print(f"libguestfs: error: {e}", file=sys.stderr)
         self._settings["program"] = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
         self._state = State.CONFIG
         self._drives = []

@@ -34,20 +34,47 @@ def _check_identifier(v: str) -> str:
     return v
 
 
-def _bool_env(s: str) -> bool:
-    """libguestfs's boolean words: 1/yes/true/on and 0/no/false/off, any case."""
+def _boolean(s: str) -> bool:
+    """libguestfs's boolean words, any case: 1/true/t/yes/y/on, 0/false/f/no/n/off."""
     v = s.lower()
-    if v in ("1", "yes", "true", "on"):
+    if v in ("1", "true", "t", "yes", "y", "on"):
         return True
-    if v in ("0", "no", "false", "off"):
+    if v in ("0", "false", "f", "no", "n", "off"):
         return False
-    raise ValueError(f"{s}: non-boolean value")
+    raise ValueError("non-boolean value")
 
 
 def _check_backend(v: str) -> str:
-    if not v:
+    """``name`` or ``name:arg`` of a registered backend (plugins included), as
+    stock refuses an unknown one when it is set rather than at launch."""
+    from .plugins import get_backends  # the plugins need the settings first
+
+    if v == "appliance":
+        return "direct"  # the old name of "direct"
+    if v.partition(":")[0] not in get_backends().names():
         raise ValueError(f"invalid backend: {v}")
-    return "direct" if v == "appliance" else v  # the old name of "direct"
+    return v
+
+
+def _absolute(label: str) -> Callable[[str], str]:
+    """A check that makes a directory's path absolute (links resolved), or
+    says, in stock's words under ``label``, why it cannot."""
+    def check(v: str) -> str:
+        try:
+            return os.path.realpath(v, strict=True)
+        except OSError as e:
+            raise ValueError(f"converting path to absolute path: {label}: {v}: realpath: "
+                             f"{os.strerror(e.errno or 0)}") from None
+    return check
+
+
+def _memsize_word(s: str) -> int:
+    """LIBGUESTFS_MEMSIZE read as C's strtol reads it: the leading decimal
+    number (``300x`` is 300), kept to a C int."""
+    m = re.match(r"\s*([+-]?\d+)", s)
+    if m is None:
+        raise ValueError("non-numeric value for LIBGUESTFS_MEMSIZE")
+    return (int(m.group(1)) + (1 << 31)) % (1 << 32) - (1 << 31)
 
 
 def _split_colons(s: str) -> tuple[str, ...]:
@@ -57,35 +84,33 @@ def _split_colons(s: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Setting:
-    """One handle setting: default, environment variable, validator."""
+    """One handle setting: its default and the check its setter makes."""
 
     name: str
     default: Any
-    env: tuple[str, ...] = ()
-    parse: Callable[[str], Any] | None = None
     check: Callable[[Any], Any] | None = None
     #: Another setting this one is an old name for (``qemu`` → ``hv``).
     alias_of: str | None = None
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
-    Setting("verbose", False, ("LIBGUESTFS_DEBUG",), _bool_env),
-    Setting("trace", False, ("LIBGUESTFS_TRACE",), _bool_env),
+    Setting("verbose", False),
+    Setting("trace", False),
     # 1280 MiB: libguestfs 1.48's default on x86-64 (RAM the guest never
     # touches costs the host nothing).
-    Setting("memsize", 1280, ("LIBGUESTFS_MEMSIZE",), int, _check_memsize),
-    Setting("smp", 1, (), None, _check_smp),
-    Setting("append", None, ("LIBGUESTFS_APPEND",)),
-    Setting("path", None, ("LIBGUESTFS_PATH",)),
-    Setting("cachedir", None, ("LIBGUESTFS_CACHEDIR",)),
-    Setting("tmpdir", None, ("LIBGUESTFS_TMPDIR",)),
-    Setting("sockdir", None, ("XDG_RUNTIME_DIR",)),
+    Setting("memsize", 1280, _check_memsize),
+    Setting("smp", 1, _check_smp),
+    Setting("append", None),
+    Setting("path", None),
+    Setting("cachedir", None, _absolute("set_cachedir")),
+    Setting("tmpdir", None, _absolute("set_tmpdir")),
+    Setting("sockdir", None),
     Setting("autosync", True),
-    Setting("backend", "direct", ("LIBGUESTFS_BACKEND", "LIBGUESTFS_ATTACH_METHOD"), None, _check_backend),
-    Setting("backend_settings", (), ("LIBGUESTFS_BACKEND_SETTINGS",), _split_colons),
-    Setting("hv", None, ("LIBGUESTFS_HV", "LIBGUESTFS_QEMU")),
+    Setting("backend", "direct", _check_backend),
+    Setting("backend_settings", ()),
+    Setting("hv", None),
     Setting("program", "python"),
-    Setting("identifier", "", (), None, _check_identifier),
+    Setting("identifier", "", _check_identifier),
     Setting("network", False),
     Setting("selinux", False),
     Setting("recovery_proc", True),
@@ -96,30 +121,63 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
 )}
 
 
-def initial_values(environment: Mapping[str, str] | None) -> dict[str, Any]:
-    """Default values, overridden by ``environment``'s variables when given
-    (``os.environ``, or a list ``parse_environment_list`` was passed)."""
-    vals = {}
-    for s in SETTINGS.values():
-        if s.alias_of:
+@dataclass(frozen=True)
+class EnvVar:
+    """An environment variable a handle reads: its names (the first one set
+    counts), the setting it gives (None: only checked), how its text is read
+    and checked, and whether an empty value is read (else ignored)."""
+
+    names: tuple[str, ...]
+    setting: str | None
+    parse: Callable[[str], Any] | None = None
+    read_empty: bool = False
+
+
+#: The variables, in the order stock 1.48 reads them: it stops at the first
+#: bad one, keeping what the ones before it set.
+ENVIRONMENT: tuple[EnvVar, ...] = (
+    EnvVar(("LIBGUESTFS_TRACE",), "trace", _boolean, read_empty=True),
+    EnvVar(("LIBGUESTFS_DEBUG",), "verbose", _boolean, read_empty=True),
+    EnvVar(("LIBGUESTFS_TMPDIR",), "tmpdir"),
+    EnvVar(("LIBGUESTFS_CACHEDIR",), "cachedir"),
+    # $TMPDIR is the default of both; here it is only checked (it is read when used).
+    EnvVar(("TMPDIR",), None, _absolute("TMPDIR")),
+    EnvVar(("LIBGUESTFS_PATH",), "path"),
+    EnvVar(("LIBGUESTFS_HV", "LIBGUESTFS_QEMU"), "hv"),
+    EnvVar(("LIBGUESTFS_APPEND",), "append", read_empty=True),
+    EnvVar(("LIBGUESTFS_MEMSIZE",), "memsize", _memsize_word),
+    EnvVar(("LIBGUESTFS_BACKEND", "LIBGUESTFS_ATTACH_METHOD"), "backend"),
+    EnvVar(("LIBGUESTFS_BACKEND_SETTINGS",), "backend_settings", _split_colons),
+    EnvVar(("XDG_RUNTIME_DIR",), "sockdir", _absolute("XDG_RUNTIME_DIR")),
+)
+
+
+def default_values() -> dict[str, Any]:
+    """Every setting at its default (aliases left out)."""
+    return {s.name: s.default for s in SETTINGS.values() if not s.alias_of}
+
+
+def read_environment(environment: Mapping[str, str], values: dict[str, Any]) -> None:
+    """Set in ``values`` what ``environment``'s variables say, in stock's order.
+
+    :raises ValueError: at the first bad value, with stock's message; the
+        variables before it are already set, the ones after it are not read.
+    """
+    for var in ENVIRONMENT:
+        name = next((n for n in var.names if n in environment), None)
+        if name is None:
             continue
-        v = s.default
-        if environment is not None:
-            for var in s.env:
-                raw = environment.get(var)
-                if raw is not None and (raw != "" or s.parse is None):
-                    try:
-                        v = s.parse(raw) if s.parse else raw
-                    except ValueError:
-                        continue
-                    if s.check:
-                        try:
-                            v = s.check(v)
-                        except ValueError:
-                            v = s.default
-                    break
-        vals[s.name] = v
-    return vals
+        raw = environment[name]
+        if raw == "" and not var.read_empty:
+            continue
+        try:
+            value = var.parse(raw) if var.parse else raw
+        except ValueError as e:
+            raise ValueError(f"{name}={raw}: {e}" if var.parse is _boolean else str(e)) from None
+        if var.setting is None:
+            continue
+        check = SETTINGS[var.setting].check
+        values[var.setting] = check(value) if check is not None else value
 
 
 def default_tmpdir(value: str | None) -> str:

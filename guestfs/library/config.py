@@ -17,7 +17,7 @@ from ..settings import (
     default_sockdir,
     default_tmpdir,
     find_backend_setting,
-    initial_values,
+    read_environment,
 )
 from ..state import State
 from . import LIBRARY_IMPLS
@@ -121,13 +121,12 @@ def _parse_environment_list(g: GuestFS, environment: list[str]) -> None:
 
 
 def _apply_env(g: GuestFS, env: Mapping[str, str]) -> None:
-    """Take the settings ``env``'s variables give (the ones it leaves at
-    their defaults keep the handle's values)."""
-    fresh = initial_values(env)
-    defaults = initial_values(None)
-    for k, v in fresh.items():
-        if v != defaults[k]:
-            g._settings[k] = v
+    """Take the settings ``env``'s variables give, in stock's order; a bad
+    value fails the call with stock's message (the ones before it are set)."""
+    try:
+        read_environment(env, g._settings)
+    except ValueError as e:
+        raise GuestFSError(str(e), "EINVAL") from None
 
 
 def _get_attach_method(g: GuestFS) -> str:

@@ -158,12 +158,45 @@ def test_environment_honoured(monkeypatch: pytest.MonkeyPatch, var: str, value: 
     assert getattr(guestfs.GuestFS(environment=False), getter)() == default
 
 
-def test_bad_environment_values_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LIBGUESTFS_MEMSIZE", "100")
+def test_a_bad_environment_value_is_reported_and_ends_the_reading(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # As stock: the handle is made, the error goes to stderr, and the
+    # variables read after the bad one (LIBGUESTFS_MEMSIZE after DEBUG) are not.
+    monkeypatch.setenv("LIBGUESTFS_TRACE", "y")
     monkeypatch.setenv("LIBGUESTFS_DEBUG", "maybe")
+    monkeypatch.setenv("LIBGUESTFS_MEMSIZE", "2000")
     h = guestfs.GuestFS()
-    assert h.get_memsize() == guestfs.GuestFS(environment=False).get_memsize()
-    assert h.get_verbose() == 0
+    assert capsys.readouterr().err == "libguestfs: error: LIBGUESTFS_DEBUG=maybe: non-boolean value\n"
+    assert (h.get_trace(), h.get_verbose(), h.get_memsize()) == (1, 0, 1280)
+    h.close()
+
+
+#: parse_environment_list calls whose outcome (and the settings after) are stock's.
+BAD_ENVIRONMENTS: list[list[str]] = [
+    *[[f"LIBGUESTFS_TRACE={w}"] for w in ("y", "n", "t", "F", "On", "2", "", "true ")],
+    ["LIBGUESTFS_TMPDIR=/nonexistent"], ["LIBGUESTFS_TMPDIR=/tmp/../tmp/"], ["LIBGUESTFS_TMPDIR=rel"],
+    ["LIBGUESTFS_CACHEDIR="], ["LIBGUESTFS_APPEND="], ["XDG_RUNTIME_DIR=rel"], ["TMPDIR=rel"],
+    *[[f"LIBGUESTFS_MEMSIZE={m}"] for m in ("", "300x", "0x200", " 300", "abc", "10", "1280",
+                                            "99999999999999")],
+    ["LIBGUESTFS_BACKEND=nosuch"], ["LIBGUESTFS_BACKEND=appliance"], ["LIBGUESTFS_BACKEND="],
+    ["LIBGUESTFS_ATTACH_METHOD=libvirt"], ["LIBGUESTFS_BACKEND=direct", "LIBGUESTFS_ATTACH_METHOD=x"],
+    ["LIBGUESTFS_MEMSIZE=2000", "LIBGUESTFS_DEBUG=zz"], ["LIBGUESTFS_MEMSIZE=3000", "LIBGUESTFS_BACKEND=zz"],
+    ["LIBGUESTFS_TRACE=x", "LIBGUESTFS_TMPDIR=rel"], ["LIBGUESTFS_CACHEDIR=rel", "LIBGUESTFS_TMPDIR=rel2"],
+]
+ENV_GETTERS = ("get_trace", "get_verbose", "get_tmpdir", "get_cachedir", "get_memsize", "get_backend",
+               "get_append", "get_sockdir")
+
+
+def test_bad_environment_values_as_stock() -> None:
+    require_stock()
+    request = {"cases": [{"environment": False, "calls": [
+        ["set_memsize", [500], {}], ["parse_environment_list", [env], {}],
+        *[[getter, [], {}] for getter in ENV_GETTERS]]} for env in BAD_ENVIRONMENTS]}
+    ours = run_binding(request, stock=False)
+    stock = run_binding(request, stock=True)
+    assert ours["cases"] == stock["cases"]
+    # Not all accepted: the comparison covers refusals too.
+    assert sum("ok" not in case["results"][1] for case in ours["cases"]) >= 10
 
 
 def test_parse_environment_list(g: guestfs.GuestFS) -> None:
@@ -212,7 +245,10 @@ def test_environment_matches_stock() -> None:
 VALIDATION_CALLS: list[list[Any]] = [
     ["set_memsize", [255], {}], ["set_memsize", [256], {}], ["set_identifier", ["a b"], {}],
     ["set_identifier", ["x/y"], {}], ["set_smp", [0], {}], ["set_smp", [-1], {}],
-    ["set_backend", [""], {}], ["get_backend_setting", ["nope"], {}], ["get_memsize", [], {}],
+    ["set_backend", [""], {}], ["set_backend", ["nosuch"], {}], ["set_backend", ["appliance"], {}],
+    ["get_backend", [], {}], ["set_tmpdir", ["rel"], {}], ["set_cachedir", ["/nonexistent"], {}],
+    ["set_tmpdir", ["/tmp/../tmp"], {}], ["get_tmpdir", [], {}],
+    ["get_backend_setting", ["nope"], {}], ["get_memsize", [], {}],
     ["add_drive_scratch", [0], {}], ["add_drive_scratch", [-1], {}],
     ["set_smp", [255], {}], ["set_smp", [256], {}], ["get_smp", [], {}],
     ["launch", [], {}],  # no drive added: refused before anything starts
