@@ -1,13 +1,16 @@
-"""libguestfs 1.48.6's own Python binding tests (``python/t``), fetched, not kept.
+"""libguestfs 1.48.6's own Python binding tests (``python/t``) and guestfish
+test scripts (``fish/``), fetched, not kept.
 
 The tests are libguestfs's code, so the repository does not carry them:
 this module downloads Debian's source tarball of the same release the
 stock packages are (``libguestfs_1.48.6.orig.tar.gz``, from the Debian
 archive the machine installs packages from), checks its sha256, and
 unpacks only ``python/t`` and the libvirt test-driver description its
-libvirt test reads.  ``prepare`` then makes a runnable copy: the two
-files upstream's ``configure`` would generate (``tests_helper.py``, the
-phony guests' ``guests.xml``) and the blank disk image that XML names.
+libvirt test reads, and ``fish/`` with the shell helpers and data files its
+scripts read (``tests/fish/test_upstream_fish.py`` runs those).  ``prepare``
+then makes a runnable copy of python/t: the two files upstream's
+``configure`` would generate (``tests_helper.py``, the phony guests'
+``guests.xml``) and the blank disk image that XML names.
 
 Run by hand: ``python -m tests.interop.upstream_python_t DIR`` prepares
 DIR; then ``cd DIR/python && guestsdir=DIR/phony-guests python -m unittest``.
@@ -31,7 +34,8 @@ POOL = "pool/main/libg/libguestfs"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 TOP = f"libguestfs-{VERSION}"
 #: What is taken out of the tarball (prefixes below ``TOP``).
-WANTED = ("python/t/", "test-data/phony-guests/guests.xml.in")
+WANTED = ("python/t/", "test-data/phony-guests/guests.xml.in", "fish/", "tests/test-functions.sh",
+          "test-data/files/")
 #: The test modules of python/t in 1.48.6: the suite must find exactly these.
 MODULES = (
     "test010Load", "test020Create", "test030CreateFlags", "test040CreateMultiple",
@@ -58,7 +62,7 @@ def fetch(cache: str) -> str:
 
     :raises FetchError: download failed or the checksum did not match.
     """
-    final = os.path.join(cache, f"libguestfs-{VERSION}-python-t")
+    final = os.path.join(cache, f"libguestfs-{VERSION}-tests")
     if os.path.isdir(final):
         return final
     url = f"{mirror()}/{POOL}/{TARBALL}"
