@@ -66,7 +66,8 @@ class Launched:
 
     def _saw_qemu(self, ev: int, eh: int, buf: str, array: Any) -> None:
         m = re.search(r"socket,path=(\S+)/guestfsd\.sock", buf)
-        if buf.startswith("qemu: ") and m:
+        # "qemu: " for a cold boot, "qemu (restore): " for a saved appliance's
+        if re.match(r"qemu(?: \(restore\))?: ", buf) and m:
             self.sockdirs.append(m.group(1))
 
     def launch(self) -> None:
@@ -155,14 +156,32 @@ def test_qemu_killed_during_a_call(h: Launched, stop_first: bool) -> None:
 
 
 @long_run
-def test_qemu_killed_during_launch(h: Launched) -> None:
+@pytest.mark.parametrize("boot", ["cold", "restore"])
+def test_qemu_killed_during_launch(h: Launched, boot: str) -> None:
+    """qemu killed as soon as it runs.  In a cold boot the launch fails and
+    the handle relaunches; while a saved appliance is restored (the first
+    launch of the run saves one) the launch falls back to a cold boot and
+    succeeds, as a failed restore always does."""
+    if boot == "cold":
+        h.g.set_backend_setting("no_saved_appliance", "1")
+    else:
+        warm = guestfs.GuestFS()
+        warm.add_drive_scratch(SCRATCH)
+        warm.launch()  # makes sure a saved appliance exists for this machine
+        warm.close()
     t, box = _in_thread(h.launch)
     _wait_until(lambda: bool(h.sockdirs) and bool(_processes_naming(h.sockdirs[0])), "qemu start")
     since = time.monotonic()
     for pid in _processes_naming(h.sockdirs[0]):
         os.kill(int(pid), signal.SIGKILL)
-    _expect_failure("qemu SIGKILL during launch", t, box, since)
-    _relaunch_works(h)
+    if boot == "cold":
+        _expect_failure("qemu SIGKILL during launch", t, box, since)
+        _relaunch_works(h)
+        return
+    t.join(TIMEOUT * 3)
+    assert not t.is_alive() and "error" not in box, box
+    assert h.g.is_ready() and h.g.list_devices() == ["/dev/sda"]
+    assert len(h.sockdirs) == 2  # the killed restore's qemu, then the cold boot's
 
 
 def test_qemu_killed_during_an_upload(h: Launched, tmp_path: Any) -> None:
