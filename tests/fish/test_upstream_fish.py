@@ -6,8 +6,10 @@ The scripts come from the release's source tarball (fetched and cached by
 ``tests/interop/upstream_python_t.py``).  Each runs in a copy of the
 source layout it expects (``fish/``, ``tests/test-functions.sh``,
 ``test-data/files/``, a ``fuse/guestunmount``) with the ``test.iso`` the
-release's build would make, holding the files these scripts read; an exit
-status of 0 is a pass, as under automake.
+release's build would make, holding the files these scripts read, and a
+stand-in for its phony ``fedora.img`` (a Fedora root made on the host,
+which is all test-inspect.sh and test-run.sh need: a guest ``-i`` finds and
+mounts); an exit status of 0 is a pass, as under automake.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from guestfs.testing import appliance_missing, skip_or_fail
+from tests.hostimages import build_image
 from tests.interop import upstream_python_t as upstream
 from tests.interop.conftest import _locked, cache_dir
 
@@ -32,16 +35,15 @@ pytestmark = [pytest.mark.appliance, pytest.mark.slow]
 RUN = (
     "test-a.sh", "test-add-domain.sh", "test-alloc.sh", "test-copy.sh", "test-d.sh",
     "test-edit.sh", "test-escapes.sh", "test-events.sh", "test-file-attrs.sh", "test-find0.sh",
-    "test-glob.sh", "test-invalid-params.sh", "test-mount-local.sh", "test-prep.sh",
-    "test-read-file.sh", "test-remote-events.sh", "test-remote.sh", "test-reopen.sh",
-    "test-stringlist.sh", "test-tilde.sh", "test-upload-to-dir.sh",
+    "test-glob.sh", "test-inspect.sh", "test-invalid-params.sh", "test-mount-local.sh",
+    "test-prep.sh", "test-read-file.sh", "test-remote-events.sh", "test-remote.sh",
+    "test-reopen.sh", "test-run.sh", "test-stringlist.sh", "test-tilde.sh",
+    "test-upload-to-dir.sh",
 )
 #: The scripts not run, and why.
 NOT_RUN = {
     "test-add-uri.sh": "network drives (nbd://, ssh://, …) are not supported by this library",
     "test-docs.sh": "checks the source tree's POD with its podcheck.pl",
-    "test-inspect.sh": "needs the release's phony Fedora image built by its test-data make",
-    "test-run.sh": "needs the release's phony Fedora image built by its test-data make",
 }
 #: The files of test-data/files the scripts read from test.iso.
 ISO_FILES = ("helloworld.tar", "helloworld.tar.gz", "helloworld.tar.xz", "empty", "known-1",
@@ -80,8 +82,20 @@ def test_iso(source: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def phony_fedora(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A stand-in for test-data/phony-guests/fedora.img: one Fedora root."""
+    work = tmp_path_factory.mktemp("fedora")
+    out = work / "fedora.img"
+    root = {"/etc/fstab": b"/dev/sda1 / ext4 defaults 0 1\n", "/bin/ls": Path("/bin/ls").read_bytes(),
+            "/etc/redhat-release": b"Fedora release 35 (Thirty Five)\n",
+            "/etc/hostname": b"fedora.invalid\n", "/usr": None, "/var": None, "/home": None}
+    build_image(out, work, [("ext4", root)], 32)
+    return out
+
+
 @pytest.fixture
-def layout(source: str, test_iso: Path) -> Iterator[Path]:
+def layout(source: str, test_iso: Path, phony_fedora: Path) -> Iterator[Path]:
     """A fresh copy of the source layout a script expects; its ``fish/`` directory."""
     work = Path(tempfile.mkdtemp(prefix="upstream-fish-", dir="/var/tmp"))
     try:
@@ -90,6 +104,8 @@ def layout(source: str, test_iso: Path) -> Iterator[Path]:
         shutil.copy(Path(source, "tests", "test-functions.sh"), work / "tests")
         shutil.copytree(Path(source, "test-data", "files"), work / "test-data" / "files")
         shutil.copy(test_iso, work / "test-data" / "test.iso")
+        (work / "test-data" / "phony-guests").mkdir()
+        os.symlink(phony_fedora, work / "test-data" / "phony-guests" / "fedora.img")
         (work / "config.sh").write_text("")  # what configure would have found: nothing needed
         (work / "fuse").mkdir()
         os.symlink(Path(sys.executable).parent / "guestunmount", work / "fuse" / "guestunmount")
