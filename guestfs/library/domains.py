@@ -60,7 +60,7 @@ def add_domain(g: GuestFS, dom: str, libvirturi: str | None = None, readonly: bo
             try:
                 domain = conn.lookupByName(dom)
             except libvirt.libvirtError as e:
-                raise GuestFSError(f"no libvirt domain called '{dom}': {libvirt_message(e)}",
+                raise GuestFSError(f"no libvirt domain called ‘{dom}’: {libvirt_message(e)}",
                                    "ENOENT") from None
         return add_dom_disks(g, domain, readonly=readonly, iface=iface, live=live,
                              readonlydisk=readonlydisk, cachemode=cachemode, discard=discard,

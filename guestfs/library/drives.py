@@ -65,7 +65,9 @@ def add_drive(g: GuestFS, filename: str, readonly: bool = False, format: str | N
         raise GuestFSError(f"too many drives (at most {MAX_DISKS})", "EINVAL")
     if filename != "/dev/null" and not os.path.exists(filename):
         raise GuestFSError(f"{filename}: No such file or directory", "ENOENT")
-    if format is None and filename == "/dev/null":
+    if filename == "/dev/null":
+        if format not in (None, "raw"):
+            raise GuestFSError("for device ‘/dev/null’, format must be ‘raw’", "EINVAL")
         format = "raw"
     g._drives.append(Drive(os.path.abspath(filename), bool(readonly), format, iface, name, label,
                            cachemode, discard, bool(copyonread), blocksize))

@@ -142,7 +142,7 @@ def test_bad_readonlydisk_value(g: Any, conn: Any, images: dict[str, str]) -> No
 def test_uuid_only_with_allowuuid(g: Any, conn: Any, images: dict[str, str]) -> None:
     dom = conn.defineXML(domain_xml("byuuid", file_disk(images["a.img"], "raw")))
     u = dom.UUIDString()
-    with pytest.raises(RuntimeError, match=f"no libvirt domain called '{u}'"):
+    with pytest.raises(RuntimeError, match=f"no libvirt domain called ‘{u}’"):
         g.add_domain(u, libvirturi=URI)
     assert g.add_domain(u, libvirturi=URI, allowuuid=True) == 1
     # allowuuid still accepts a name
@@ -162,7 +162,7 @@ def test_a_name_is_not_tried_as_a_uuid(g: Any, conn: Any, images: dict[str, str]
 
 
 def test_unknown_domain(g: Any, conn: Any) -> None:
-    with pytest.raises(RuntimeError, match="no libvirt domain called 'nosuch'") as e:
+    with pytest.raises(RuntimeError, match="no libvirt domain called ‘nosuch’") as e:
         g.add_domain("nosuch", libvirturi=URI)
     assert e.value.errno == "ENOENT"
 

@@ -287,6 +287,8 @@ def _add_drive_calls(image: str) -> list[list[Any]]:
         ["add_drive", [image], {"blocksize": 1000}],
         ["add_drive", [image], {"blocksize": 8192}],
         ["add_drive", [image], {"server": ["host"]}],
+        ["add_drive", ["/dev/null"], {"format": "qcow2"}],
+        ["add_drive", ["/dev/null"], {"format": "raw"}],
         ["add_drive_opts", [image], {"format": "raw", "iface": "virtio", "label": "lbl",
                                      "cachemode": "unsafe", "discard": "besteffort", "blocksize": 4096,
                                      "copyonread": True}],
@@ -321,8 +323,9 @@ def test_add_drive_errors(g: guestfs.GuestFS, image: str) -> None:
         "label parameter is empty, too long, or contains disallowed characters"
     assert outcomes[12] == outcomes[13] == "blocksize parameter is invalid"
     assert outcomes[14] == "you cannot specify a server with file-backed disks"
-    assert outcomes[15:] == [None, None, None]
-    assert len(g.debug_drives()) == 3  # only the good ones were added
+    assert outcomes[15] == "for device ‘/dev/null’, format must be ‘raw’"
+    assert outcomes[16:] == [None, None, None, None]
+    assert len(g.debug_drives()) == 4  # only the good ones were added
 
 
 def test_add_drive_and_validation_match_stock(image: str) -> None:
