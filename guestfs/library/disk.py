@@ -41,31 +41,49 @@ def _info(filename: str) -> dict[str, Any]:
     return info
 
 
+def _check_create(format: str, size: int, backingfile: str | None, backingformat: str | None,
+                  preallocation: str | None, compat: str | None, clustersize: int | None) -> None:
+    """disk_create's arguments, checked in stock's order with stock's words."""
+    def invalid(param: str, value: object) -> GuestFSError:
+        return GuestFSError(f"invalid value for {param} parameter ‘{value}’", "EINVAL")
+
+    if backingfile:
+        if size != -1:
+            raise GuestFSError("if using a backing file, size must be passed as -1", "EINVAL")
+    elif size <= 0:
+        raise GuestFSError(f"invalid size: {size}", "EINVAL")
+    if format not in _FORMATS:
+        raise GuestFSError(f"unsupported format ‘{format}’", "EINVAL")
+    if backingformat is not None and not re.fullmatch(r"[-_a-z0-9]+", backingformat):
+        raise invalid("backingformat", backingformat)
+    if format == "raw" and backingfile:
+        raise GuestFSError("backingfile cannot be used for raw format disks", "EINVAL")
+    if preallocation is not None and preallocation not in _PREALLOC[format]:
+        raise invalid("preallocation", preallocation)
+    if format == "raw":
+        for param, value in (("compat", compat), ("clustersize", clustersize)):
+            if value:
+                raise GuestFSError(f"{param} parameter cannot be used with raw format", "EINVAL")
+        return
+    if compat and compat not in ("0.10", "1.1"):
+        raise invalid("compat", compat)
+    if clustersize and (clustersize < 512 or clustersize > 2 * 1024 * 1024
+                        or clustersize & (clustersize - 1)):
+        raise invalid("clustersize", clustersize)
+
+
 @library_action("disk_create")
 def disk_create(g: GuestFS, filename: str, format: str, size: int,
                 backingfile: str | None = None, backingformat: str | None = None,
                 preallocation: str | None = None, compat: str | None = None,
                 clustersize: int | None = None) -> None:
     """Create a blank raw or qcow2 image (optionally with a backing file)."""
-    if format not in _FORMATS:
-        raise GuestFSError(f"unsupported format '{format}'", "EINVAL")
-    if size < -1 or (size == -1 and not backingfile):
-        raise GuestFSError(f"invalid size: {size}", "EINVAL")
-    if not filename:
-        raise GuestFSError("filename is empty", "EINVAL")
-    if backingformat is not None and not re.fullmatch(r"[-_a-z0-9]+", backingformat):
-        raise GuestFSError("invalid value for backingformat parameter", "EINVAL")
-    if preallocation is not None:
-        if preallocation not in _PREALLOC[format]:
-            raise GuestFSError(f"invalid value for preallocation parameter '{preallocation}'", "EINVAL")
+    _check_create(format, size, backingfile, backingformat, preallocation, compat, clustersize)
     if format == "raw":
-        if backingfile or compat or clustersize:
-            raise GuestFSError("backingfile, compat and clustersize cannot be used with raw format",
-                               "EINVAL")
         try:
             fd = os.open(filename, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOCTTY, 0o666)
         except OSError as e:
-            raise GuestFSError(f"{filename}: {e.strerror}", None) from None
+            raise GuestFSError(f"cannot create raw file: {filename}: {e.strerror}", None) from None
         try:
             if preallocation == "full" and size:
                 os.posix_fallocate(fd, 0, size)
@@ -83,12 +101,8 @@ def disk_create(g: GuestFS, filename: str, format: str, size: int,
     if preallocation:
         opts.append(f"preallocation={'off' if preallocation == 'sparse' else preallocation}")
     if compat:
-        if compat not in ("0.10", "1.1"):
-            raise GuestFSError(f"invalid value for compat parameter '{compat}'", "EINVAL")
         opts.append(f"compat={compat}")
     if clustersize:
-        if clustersize < 512 or clustersize > 2 * 1024 * 1024 or clustersize & (clustersize - 1):
-            raise GuestFSError("clustersize must be a power of 2 between 512 and 2M", "EINVAL")
         opts.append(f"cluster_size={clustersize}")
     argv = ["create", "-q", "-f", "qcow2"]
     if opts:
