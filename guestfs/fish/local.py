@@ -64,13 +64,23 @@ def _usage(shell: Shell, text: str) -> int:
 # -------------------------------------------------------------------------
 
 
+#: What bare ``help`` says, before and after launch (stock's says the same
+#: things, where to start and where to look next).
+_HELP_INTRO = {
+    True: "No disk is attached yet: name one with ‘-a’ or ‘-d’ on the command line\n"
+          "or with the ‘add’ command, or make a new one with ‘-N’, ‘alloc’ or\n"
+          "‘sparse’; then type ‘run’.\n",
+    False: "‘list-filesystems’ shows what the disks hold; mount one with ‘mount’\n"
+           "(or ‘mount-ro’) to look inside it or change it.\n",
+}
+_HELP_MORE = "\n‘help cmd’ describes a command, ‘help -l’ lists them all, and ‘man’\nopens the manual.\n\n"
+
+
 def _help(shell: Shell, typed: str, args: list[str]) -> int:
-    if not args or args == ["--list"]:
-        shell.out(shell.table.listing())
+    if not args:
+        shell.out(_HELP_INTRO[bool(shell.g.is_config())] + _HELP_MORE)
         return 0
     if args in (["-l"], ["--list"]):
-        args = []
-    if not args:
         shell.out(shell.table.listing())
         return 0
     if len(args) > 1:
@@ -109,12 +119,11 @@ def _make_disk(shell: Shell, typed: str, args: list[str], sparse: bool) -> int:
     size = parse_size(shell, args[1])
     if size is None:
         return -1
-    try:
-        create_disk(args[0], size, sparse)
-    except OSError as e:
-        shell.err(f"{args[0]}: {e.strerror}")
-        return -1
-    ok, _ = _act(shell, "add_drive", args[0], format="raw")
+    # disk_create, as stock's alloc: its checks (a size of 0) and its messages.
+    ok, _ = _act(shell, "disk_create", args[0], "raw", size,
+                 preallocation="sparse" if sparse else "full")
+    if ok:
+        ok, _ = _act(shell, "add_drive", args[0], format="raw")
     return 0 if ok else -1
 
 
@@ -454,8 +463,10 @@ def _reopen(shell: Shell, typed: str, args: list[str]) -> int:
 
 
 _LOCAL: tuple[_Local, ...] = (
-    _Local("help", "show the list of commands, or the help of one", "help [cmd]",
-           "With no argument, lists every command; with one, shows its help.", _help),
+    _Local("help", "show where to start, the list of commands, or the help of one",
+           "help [cmd|-l|--list]",
+           "With no argument, says what to do next; with -l or --list, lists every "
+           "command; with a command, shows its help.", _help),
     _Local("quit", "leave guestfish", "quit", "Leaves the shell (also 'exit' and 'q').",
            _quit, hidden=("exit", "q")),
     _Local("echo", "print the arguments", "echo [params ...]",

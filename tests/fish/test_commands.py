@@ -9,6 +9,7 @@ from guestfs.actions import ACTIONS
 from guestfs.fish.commands import FISH_ALIASES, CommandTable, dashed, is_fish_action, usage_line
 from guestfs.fish.local import local_commands
 from guestfs.fish.shell import Shell
+from guestfs.state import State
 
 
 @pytest.fixture
@@ -88,6 +89,23 @@ def test_errors(shell: Shell, capsysbinary: pytest.CaptureFixture[bytes]) -> Non
     assert "guestfish: 'maybe': invalid boolean value, use 'true' or 'false'\n" in err
     assert 'add-drive: unknown optional argument "nosuch:1"\n' in err
     assert "*stdin*:7: libguestfs: error: mount: call launch before using this function\n" in err
+
+
+def test_bare_help_says_what_to_do_next_and_l_lists(shell: Shell,
+                                                     capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    # As stock's: bare help depends on the state; -l / --list give the listing.
+    assert shell.run_line("help") == 0
+    text = capsysbinary.readouterr().out.decode()
+    assert "‘add’" in text and "‘run’" in text and "‘help -l’" in text
+    for word in ("-l", "--list"):
+        assert shell.run_line(f"help {word}") == 0
+        assert capsysbinary.readouterr().out.decode() == shell.table.listing()
+    shell.g._state = State.READY
+    try:
+        assert shell.run_line("help") == 0
+        assert "‘list-filesystems’" in capsysbinary.readouterr().out.decode()
+    finally:
+        shell.g._state = State.CONFIG
 
 
 def test_help_of_an_action_and_of_a_local_command(shell: Shell,

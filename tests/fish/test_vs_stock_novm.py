@@ -43,6 +43,10 @@ SCRIPTS = [
     "add-drive /dev/null readonly:true format:raw\nlist-devices\n",
     "echo 1\nexit\necho 2\n", "echo 1\nq\necho 2\n", "quit 1\n",
     "alloc a.img 1x\n", "alloc a.img\n", "sparse\n", "time\n", "time echo x y\n",
+    "alloc a.img 0\n", "sparse a.img 0\n", "alloc no/a.img 1M\n", "sparse a.img 1M\nlist-devices\n",
+    "add /dev/null format:qcow2\n", "set-backend nosuch\nget-backend\n",
+    "-set-backend nosuch\nget-backend\n", "disk-create a.img raw 0\n",
+    "disk-create a.img raw 1M clustersize:65536\n",
     "list-events\nevent foo close echo\n-event foo closey echo\nevent foo close,trace \"echo x\"\n"
     "event bar * \"echo $EVENT $@\"\nlist-events\ndelete-event foo\nlist-events\n-delete-event zzz\n"
     "set-trace true\nget-autosync\n",
