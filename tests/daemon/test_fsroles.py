@@ -11,21 +11,14 @@ from pathlib import Path
 import pytest
 
 from guestfs_daemon.lib import fsroles
+from tests.hostimages import write_tree
 
 ELF = Path("/bin/ls").read_bytes()
 
 
 def make(tmp_path: Path, files: dict[str, bytes | str | None]) -> fsroles.GuestTree:
     """A tree: bytes make a file, None a directory, a str a symbolic link to it."""
-    for path, content in files.items():
-        p = tmp_path / path.lstrip("/")
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if content is None:
-            p.mkdir(exist_ok=True)
-        elif isinstance(content, str):
-            os.symlink(content, p)
-        else:
-            p.write_bytes(content)
+    write_tree(tmp_path, {path: (c,) if isinstance(c, str) else c for path, c in files.items()})
     return fsroles.GuestTree(str(tmp_path))
 
 
